@@ -1,0 +1,3 @@
+"""tuiprof: a terminal UI for exploring Python profiles."""
+
+__version__ = "0.1.0"

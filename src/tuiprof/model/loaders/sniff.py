@@ -1,0 +1,102 @@
+"""Read an input's bytes safely and tell what kind of file they are.
+
+The format is decided by the bytes, never by the file name. Non-regular files
+(directories, fifos, devices) are refused before they are opened, so that
+reading can never block.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import stat
+
+from tuiprof.model.errors import ProfileError
+
+
+class Format(enum.Enum):
+    """What an input's first bytes say it is."""
+
+    PSTATS = "pstats"
+    LPROF = "lprof"
+
+
+_PICKLE_PROTO = 0x80
+_MARSHAL_DICT = (ord("{"), ord("{") | 0x80)  # TYPE_DICT, with or without FLAG_REF
+
+
+def read_input(path: str) -> bytes:
+    """All of a regular file's bytes, in one read; a :class:`ProfileError` otherwise."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ProfileError(path, "no such file") from None
+    except PermissionError:
+        raise ProfileError(path, "permission denied") from None
+    except OSError as error:
+        raise ProfileError(path, error.strerror or "cannot be read") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ProfileError(path, "is a directory, not a profile file")
+    if not stat.S_ISREG(info.st_mode):
+        raise ProfileError(path, "is not a regular file (a fifo, socket or device)")
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except PermissionError:
+        raise ProfileError(path, "permission denied") from None
+    except OSError as error:
+        raise ProfileError(path, error.strerror or "cannot be read") from None
+
+
+def sniff(data: bytes) -> Format | None:
+    """The profile format the bytes start like, or None."""
+    if not data:
+        return None
+    first = data[0]
+    if first == _PICKLE_PROTO and len(data) > 1 and data[1] <= 5:
+        return Format.LPROF
+    if first in _MARSHAL_DICT and (data[1:] == b"0" or not _looks_like_text(data[:64])):
+        return Format.PSTATS
+    return None
+
+
+def describe(data: bytes) -> str:
+    """What a file that is not a profile looks like, for the error message."""
+    if not data:
+        return "is empty"
+    if data[:2] == b"\x1f\x8b":
+        return "is gzip-compressed: decompress it first (gunzip)"
+    if data[:4] == b"PK\x03\x04":
+        return "is a zip archive, not a profile"
+    head = data[:4096]
+    if _looks_like_text(head):
+        text = head.decode("utf-8", errors="replace")
+        stripped = text.lstrip()
+        if stripped.startswith(("# callgrind format", "version:", "creator:", "events:")):
+            return "is a callgrind file (open it with KCachegrind), not a pstats or .lprof file"
+        if stripped.startswith(("{", "[")):
+            try:
+                json.loads(data)
+            except ValueError:
+                pass
+            else:
+                return "is JSON, not a pstats or .lprof profile"
+        if stripped.startswith("digraph") or stripped.startswith("strict digraph"):
+            return "is a Graphviz dot file, not a profile"
+        return "is a text file, not a pstats or .lprof profile"
+    return "is not a profile (expected cProfile/pstats or line_profiler .lprof data)"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if not head:
+        return False
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        # A multi-byte character cut by the slice is still text.
+        try:
+            text = head[:-3].decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return all(ch.isprintable() or ch in "\t\r\n\f" for ch in text)

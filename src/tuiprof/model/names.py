@@ -1,0 +1,69 @@
+"""How a function shows itself: its identity key and the short form of its path.
+
+A function is identified as pstats identifies it, by the tuple
+``(file, first line, name)``. Keys stay plain tuples so that a 300,000-function
+profile does not build an object per function.
+"""
+
+from __future__ import annotations
+
+import re
+
+FunctionKey = tuple[str, int, str]
+"""``(file, first line, name)``, exactly as pstats keys a function."""
+
+_SITE = re.compile(r"^.*[/\\]((?:site|dist)-packages)[/\\]")
+_STDLIB = re.compile(r"^.*?[/\\]lib[/\\](python\d+(?:\.\d+)?t?)[/\\]")
+
+IMPORT_SYSTEM_FILES = frozenset(
+    {"<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>"}
+)
+
+
+def is_builtin(key: FunctionKey) -> bool:
+    """A C function: cProfile files them under ``~``, the profile module under ``''``."""
+    return key[0] in ("~", "") and key[1] == 0
+
+
+def is_import_system(key: FunctionKey) -> bool:
+    """A function of the import machinery (``<frozen importlib._bootstrap…>``)."""
+    return key[0] in IMPORT_SYSTEM_FILES or key[0].startswith("<frozen zipimport")
+
+
+def is_stdlib(key: FunctionKey) -> bool:
+    """A function of the standard library: frozen modules or ``lib/pythonX.Y``."""
+    file = key[0]
+    if file.startswith("<frozen "):
+        return True
+    if "site-packages" in file or "dist-packages" in file:
+        return False
+    return _STDLIB.match(file) is not None
+
+
+def short_path(file: str) -> str:
+    """Shorten the long prefixes of installed code.
+
+    ``/venv/lib/python3.12/site-packages/rich/text.py`` becomes
+    ``site-packages/rich/text.py`` and ``/usr/lib/python3.12/json/decoder.py``
+    becomes ``python3.12/json/decoder.py``.
+    """
+    if "-packages" in file:
+        shorter = _SITE.sub(r"\1/", file, 1)
+        if shorter != file:
+            return shorter
+    if "lib" in file:
+        return _STDLIB.sub(r"\1/", file, 1)
+    return file
+
+
+def label(key: FunctionKey) -> str:
+    """``name  file:line``, or the bare name for built-ins."""
+    file, line, name = key
+    if is_builtin(key):
+        return name
+    return f"{name}  {short_path(file)}:{line}"
+
+
+def search_text(key: FunctionKey) -> str:
+    """What a filter term is matched against: the name and the full path, lower case."""
+    return f"{key[2]} {key[0]}:{key[1]}".lower()

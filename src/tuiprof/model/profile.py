@@ -1,0 +1,205 @@
+"""The profile: functions, their numbers, and the call graph between them.
+
+Functions are numbered ``0 .. n-1`` and their numbers live in parallel lists
+(one list per column), so that sorting and filtering 300,000 functions never
+builds a Python object per row. The caller dictionaries are kept as pstats
+stores them; the callee index, which pstats does not store, is built by
+inverting them the first time it is asked for.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from tuiprof.model.names import FunctionKey, label
+
+RawEdge = tuple[int, int, float, float] | int
+"""An edge as pstats stores it inside ``callers``: ``(nc, cc, tt, ct)``, or a bare
+call count from the pure-Python ``profile`` module."""
+
+RawCallers = dict[FunctionKey, RawEdge]
+
+
+class Edge(NamedTuple):
+    """One caller→callee edge, seen from one of its ends.
+
+    ``other`` is the function at the far end; ``other_key`` its key, which is
+    all there is when the far end is not in the profile (pstats keeps such
+    edges, and so do we: ``other`` is then -1).
+    """
+
+    other: int
+    other_key: FunctionKey
+    ncalls: int
+    primitive_calls: int
+    tottime: float
+    cumtime: float
+    timed: bool
+    """False for the ``profile`` module's bare call counts: no times are known."""
+
+
+@dataclass(frozen=True, slots=True)
+class LineTiming:
+    """One source line's line_profiler figures."""
+
+    line: int
+    hits: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionLines:
+    """A function's line_profiler data, in seconds."""
+
+    file: str
+    first_line: int
+    name: str
+    """As line_profiler recorded it (a qualified name from version 5 on)."""
+    lines: tuple[LineTiming, ...]
+
+    @property
+    def total(self) -> float:
+        """The function's time: the sum of its lines, as line_profiler reports it."""
+        return sum(t.seconds for t in self.lines)
+
+    @property
+    def hits(self) -> int:
+        return sum(t.hits for t in self.lines)
+
+
+def edge_from_raw(other: int, key: FunctionKey, raw: RawEdge) -> Edge:
+    """Turn a pstats caller value into an :class:`Edge`."""
+    if isinstance(raw, tuple):
+        nc, cc, tt, ct = raw
+        return Edge(other, key, nc, cc, tt, ct, True)
+    return Edge(other, key, raw, raw, 0.0, 0.0, False)
+
+
+@dataclass(eq=False)
+class Profile:
+    """A loaded profile: one or more pstats files, line data, or both.
+
+    Attributes are columns indexed by function number. ``tottime`` and friends
+    hold exactly what pstats holds, so every figure shown equals pstats'.
+    """
+
+    keys: list[FunctionKey]
+    primitive_calls: list[int]
+    ncalls: list[int]
+    tottime: list[float]
+    cumtime: list[float]
+    callers_raw: list[RawCallers]
+    total_time: float
+    """``pstats.Stats.total_tt``: the sum of every function's own time."""
+    total_calls: int
+    total_primitive_calls: int
+    files: tuple[str, ...]
+    """The input files, as given."""
+    lines: dict[int, FunctionLines] = field(default_factory=dict)
+    """Line data by function number."""
+    has_call_data: bool = True
+    """False when only ``.lprof`` files were loaded: there are no call counts or edges."""
+    warnings: list[str] = field(default_factory=list)
+    """Things the loaders noticed and the user should know (shown once)."""
+
+    _index: dict[FunctionKey, int] | None = field(default=None, repr=False)
+    _callees: list[list[tuple[int, RawEdge]]] | None = field(default=None, repr=False)
+    _labels: list[str] | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @property
+    def index(self) -> dict[FunctionKey, int]:
+        """Function number by key."""
+        if self._index is None:
+            self._index = {key: i for i, key in enumerate(self.keys)}
+        return self._index
+
+    def find(self, key: FunctionKey) -> int:
+        """The number of the function with this key, or -1."""
+        return self.index.get(key, -1)
+
+    def label(self, fid: int) -> str:
+        """``name  file:line`` of a function (cached: labels are asked for per row)."""
+        if self._labels is None:
+            self._labels = [""] * len(self.keys)
+        text = self._labels[fid]
+        if not text:
+            text = self._labels[fid] = label(self.keys[fid])
+        return text
+
+    def is_recursive(self, fid: int) -> bool:
+        """pstats shows ``nc/cc`` when the two counts differ: recursion."""
+        return self.ncalls[fid] != self.primitive_calls[fid]
+
+    def callers(self, fid: int) -> list[Edge]:
+        """The functions that called ``fid``, with each edge's own figures."""
+        find = self.index.get
+        return [
+            edge_from_raw(find(key, -1), key, raw) for key, raw in self.callers_raw[fid].items()
+        ]
+
+    def callees(self, fid: int) -> list[Edge]:
+        """The functions ``fid`` called, with each edge's own figures."""
+        keys = self.keys
+        return [edge_from_raw(other, keys[other], raw) for other, raw in self.callee_index()[fid]]
+
+    def callee_index(self) -> list[list[tuple[int, RawEdge]]]:
+        """For each function, ``(callee, raw edge)`` pairs, built on first use.
+
+        Edges whose caller is not in the profile have no place here: they show
+        only among that callee's callers, as in pstats.
+        """
+        if self._callees is None:
+            with self._lock:
+                if self._callees is None:
+                    self._callees = self._build_callees()
+        return self._callees
+
+    def _build_callees(self) -> list[list[tuple[int, RawEdge]]]:
+        callees: list[list[tuple[int, RawEdge]]] = [[] for _ in self.keys]
+        find = self.index.get
+        for callee, callers in enumerate(self.callers_raw):
+            for key, raw in callers.items():
+                caller = find(key)
+                if caller is not None:
+                    callees[caller].append((callee, raw))
+        return callees
+
+    def roots(self) -> list[int]:
+        """Functions nobody in the profile called: where the call tree starts.
+
+        When every function has a caller (a profile of one big cycle), the
+        function with the largest cumulative time stands in as the root.
+        """
+        find = self.index.get
+        roots = [
+            fid
+            for fid, callers in enumerate(self.callers_raw)
+            if not any(find(key) is not None and key != self.keys[fid] for key in callers)
+        ]
+        if not roots and self.keys:
+            roots = [max(range(len(self.keys)), key=self.cumtime.__getitem__)]
+        roots.sort(key=self.cumtime.__getitem__, reverse=True)
+        return roots
+
+    def pstats_dict(
+        self, fids: Iterable[int] | None = None
+    ) -> dict[FunctionKey, tuple[int, int, float, float, RawCallers]]:
+        """The functions as a pstats ``stats`` dictionary (what exporters consume)."""
+        chosen: Sequence[int] | Iterable[int] = range(len(self.keys)) if fids is None else fids
+        return {
+            self.keys[i]: (
+                self.primitive_calls[i],
+                self.ncalls[i],
+                self.tottime[i],
+                self.cumtime[i],
+                self.callers_raw[i],
+            )
+            for i in chosen
+        }
