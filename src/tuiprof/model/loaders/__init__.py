@@ -124,7 +124,9 @@ def _total_tt(stats: RawStats) -> float:
     return functools.reduce(operator.add, (v[2] for v in stats.values()), 0)
 
 
-def _profile_from_pstats(parts: list[RawStats], files: tuple[str, ...], warnings: list[str]) -> Profile:
+def _profile_from_pstats(
+    parts: list[RawStats], files: tuple[str, ...], warnings: list[str]
+) -> Profile:
     # pstats.Stats(a, b, c): total_tt = total(a) + total(c) + total(b)
     total_time = _total_tt(parts[0])
     for stats in reversed(parts[1:]):
@@ -167,7 +169,9 @@ def _empty_profile(files: tuple[str, ...], warnings: list[str]) -> Profile:
     )
 
 
-def _sum_lprof(parts: list[tuple[str, RawTimings, float]]) -> dict[FunctionKey, dict[int, list[float]]]:
+def _sum_lprof(
+    parts: list[tuple[str, RawTimings, float]],
+) -> dict[FunctionKey, dict[int, list[float]]]:
     """Sum several ``.lprof`` files: per function, per line, ``[hits, seconds]``."""
     summed: dict[FunctionKey, dict[int, list[float]]] = {}
     for _path, timings, unit in parts:

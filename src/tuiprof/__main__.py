@@ -1,0 +1,7 @@
+"""``python -m tuiprof``: the same as the ``tuiprof`` command."""
+
+import sys
+
+from tuiprof.cli import main
+
+sys.exit(main())

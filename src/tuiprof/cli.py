@@ -1,0 +1,171 @@
+"""Command line: parse arguments, then hand over to the command that runs.
+
+Only opening the explorer imports Textual; ``--version``, ``stats`` and
+``export`` stay light so that they start fast in pipes and CI logs.
+Every input problem ends here as one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from tuiprof import __version__
+from tuiprof.model.errors import ProfileError
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+
+COMMANDS = ("stats", "export")
+
+DESCRIPTION = """\
+Explore Python profiles in the terminal.
+
+  tuiprof run.prof                      open a cProfile/pstats file
+  tuiprof script.py.lprof               open a line_profiler file
+  tuiprof run.prof script.py.lprof      both, joined: functions and their lines
+  tuiprof a.prof b.prof                 several runs merged, as pstats.Stats.add does
+  tuiprof stats run.prof --limit 20     the numbers without the UI
+  tuiprof export run.prof --format dot  KCachegrind (callgrind) and Graphviz exports
+"""
+
+
+def _add_source_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--source-root",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also look for source files under DIR (repeatable)",
+    )
+    parser.add_argument(
+        "--path-map",
+        action="append",
+        default=[],
+        metavar="OLD=NEW",
+        help="read source recorded under OLD from NEW instead (repeatable)",
+    )
+
+
+def build_open_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tuiprof",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="commands: tuiprof stats --help, tuiprof export --help",
+    )
+    parser.add_argument("--version", action="version", version=f"tuiprof {__version__}")
+    parser.add_argument("files", nargs="+", metavar="FILE", help=".prof and/or .lprof files")
+    _add_source_options(parser)
+    return parser
+
+
+def build_stats_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tuiprof stats",
+        description="Print a profile's functions as a table (or JSON), without the UI.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help=".prof and/or .lprof files")
+    parser.add_argument(
+        "--sort",
+        choices=("ncalls", "tottime", "cumtime", "percall", "name", "file"),
+        default="tottime",
+        help="column to sort by (default: tottime)",
+    )
+    parser.add_argument("--reverse", action="store_true", help="reverse the sort order")
+    parser.add_argument(
+        "--limit",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="show N functions (default 30)",
+    )
+    parser.add_argument("--filter", default="", metavar="TEXT", help="AND-ed terms; regex allowed")
+    parser.add_argument("--json", action="store_true", help="one JSON document, raw seconds")
+    return parser
+
+
+def build_export_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tuiprof export",
+        description="Export a profile for KCachegrind (callgrind) or Graphviz (dot, svg, png).",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help=".prof and/or .lprof files")
+    parser.add_argument(
+        "--format",
+        "-f",
+        required=True,
+        choices=("callgrind", "dot", "svg", "png"),
+        help="output format",
+    )
+    parser.add_argument("-o", "--output", default=None, metavar="OUT", help="output path")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+    parser.add_argument(
+        "--node-threshold",
+        type=float,
+        default=0.5,
+        metavar="PCT",
+        help="graph: leave out functions under PCT%% of the total (default 0.5)",
+    )
+    parser.add_argument(
+        "--edge-threshold",
+        type=float,
+        default=0.1,
+        metavar="PCT",
+        help="graph: leave out calls under PCT%% of the total (default 0.1)",
+    )
+    parser.add_argument(
+        "--root", default=None, metavar="FUNCTION", help="only the subtree under FUNCTION"
+    )
+    parser.add_argument(
+        "--filter", default="", metavar="TEXT", help="only the functions matching TEXT"
+    )
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run tuiprof; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] == "stats":
+            from tuiprof.report import run_stats
+
+            return run_stats(build_stats_parser().parse_args(args[1:]))
+        if args and args[0] == "export":
+            from tuiprof.export.command import run_export
+
+            return run_export(build_export_parser().parse_args(args[1:]))
+        options = build_open_parser().parse_args(args)
+        from tuiprof.launch import run_explorer
+
+        return run_explorer(options)
+    except ProfileError as error:
+        print(f"tuiprof: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except SystemExit as leaving:  # argparse: usage errors are input errors too
+        code = leaving.code
+        return code if isinstance(code, int) else EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `tuiprof stats … | head`: the reader left; that is not an error.
+        _silence_stdout()
+        return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

@@ -1,0 +1,1 @@
+"""Exports of a profile: callgrind (KCachegrind) and Graphviz. No UI imports here."""

@@ -1,0 +1,269 @@
+"""Which functions the table shows, in which order: sort, filter, hide.
+
+Everything here works on function numbers and the profile's columns, so a
+sort of 300,000 functions is one C-level ``sorted`` call and a filter
+keystroke is one pass over cached lower-case strings. Sort orders are cached
+per column; reversing one is free.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tuiprof.model.names import is_builtin, is_import_system, is_stdlib, search_text
+from tuiprof.model.profile import Profile
+
+
+class SortKey(enum.Enum):
+    """A column to sort the function table by (keys ``1``–``6``)."""
+
+    NCALLS = "ncalls"
+    TOTTIME = "tottime"
+    TOTTIME_PERCALL = "percall"
+    CUMTIME = "cumtime"
+    CUMTIME_PERCALL = "cumpercall"
+    NAME = "name"
+    FILE = "file"
+
+    @property
+    def title(self) -> str:
+        return _TITLES[self]
+
+
+_TITLES = {
+    SortKey.NCALLS: "ncalls",
+    SortKey.TOTTIME: "tottime",
+    SortKey.TOTTIME_PERCALL: "tottime per call",
+    SortKey.CUMTIME: "cumtime",
+    SortKey.CUMTIME_PERCALL: "cumtime per call",
+    SortKey.NAME: "name",
+    SortKey.FILE: "file",
+}
+
+
+def per_call(time: float, calls: int) -> float:
+    """Time per call as pstats prints it: 0 when there were no calls."""
+    return time / calls if calls > 0 else 0.0
+
+
+def sort_key_function(profile: Profile, key: SortKey) -> Callable[[int], Any]:
+    """A key function over function numbers for ``sorted``."""
+    if key is SortKey.NCALLS:
+        return profile.ncalls.__getitem__
+    if key is SortKey.TOTTIME:
+        return profile.tottime.__getitem__
+    if key is SortKey.CUMTIME:
+        return profile.cumtime.__getitem__
+    if key is SortKey.TOTTIME_PERCALL:
+        values = list(map(per_call, profile.tottime, profile.ncalls))
+        return values.__getitem__
+    if key is SortKey.CUMTIME_PERCALL:
+        # pstats divides tottime by all calls but cumtime by primitive calls,
+        # so that recursion does not count the same time twice.
+        values = list(map(per_call, profile.cumtime, profile.primitive_calls))
+        return values.__getitem__
+    if key is SortKey.NAME:
+        names = [k[2].lower() for k in profile.keys]
+        return names.__getitem__
+    keys = profile.keys
+    return lambda fid: (keys[fid][0], keys[fid][1])
+
+
+# Numbers read best largest first; names alphabetically.
+DESCENDING_FIRST = frozenset(
+    {
+        SortKey.NCALLS,
+        SortKey.TOTTIME,
+        SortKey.TOTTIME_PERCALL,
+        SortKey.CUMTIME,
+        SortKey.CUMTIME_PERCALL,
+    }
+)
+
+
+class FilterError(ValueError):
+    """A filter term that is not a valid regular expression."""
+
+
+def compile_terms(text: str) -> list[Callable[[str], bool]]:
+    """Split a filter into AND-ed terms, each a substring or a regular expression.
+
+    A term is taken literally unless it holds regex characters, in which case
+    it is compiled (case-insensitive).
+    """
+    matchers: list[Callable[[str], bool]] = []
+    for term in text.split():
+        lowered = term.lower()
+        if re.escape(term) == term:
+            matchers.append(_contains(lowered))
+        else:
+            try:
+                pattern = re.compile(term, re.IGNORECASE)
+            except re.error as error:
+                raise FilterError(f"bad regular expression {term!r}: {error}") from None
+            matchers.append(_searches(pattern))
+    return matchers
+
+
+def _contains(term: str) -> Callable[[str], bool]:
+    return lambda text: term in text
+
+
+def _searches(pattern: re.Pattern[str]) -> Callable[[str], bool]:
+    return lambda text: pattern.search(text) is not None
+
+
+@dataclass
+class TableQuery:
+    """The table's state: sort, direction, filter and what is hidden."""
+
+    sort: SortKey = SortKey.TOTTIME
+    reverse: bool = False
+    """True when the sort runs opposite to the column's natural direction."""
+    filter_text: str = ""
+    hide_import_system: bool = False
+    hide_stdlib: bool = False
+    hide_builtins: bool = False
+
+
+@dataclass
+class FunctionTableModel:
+    """Rows of the function table for a profile and a :class:`TableQuery`."""
+
+    profile: Profile
+    query: TableQuery = field(default_factory=TableQuery)
+    _orders: dict[SortKey, list[int]] = field(default_factory=dict, repr=False)
+    _texts: list[str] | None = field(default=None, repr=False)
+    _filter_cache: tuple[str, list[int]] | None = field(default=None, repr=False)
+    _rows: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def rows(self) -> Sequence[int]:
+        """Function numbers in display order."""
+        if self._rows is None:
+            self._rows = self._compute_rows()
+        return self._rows
+
+    def set_sort(self, key: SortKey) -> None:
+        """Sort by a column; the same column again reverses the direction."""
+        if key is self.query.sort:
+            self.query.reverse = not self.query.reverse
+        else:
+            self.query.sort = key
+            self.query.reverse = False
+        self._rows = None
+
+    def set_filter(self, text: str) -> None:
+        """Filter by AND-ed terms; raises :class:`FilterError` on a bad regex."""
+        compile_terms(text)
+        self.query.filter_text = text
+        self._rows = None
+
+    def set_hidden(
+        self,
+        *,
+        import_system: bool | None = None,
+        stdlib: bool | None = None,
+        builtins: bool | None = None,
+    ) -> None:
+        if import_system is not None:
+            self.query.hide_import_system = import_system
+        if stdlib is not None:
+            self.query.hide_stdlib = stdlib
+        if builtins is not None:
+            self.query.hide_builtins = builtins
+        self._rows = None
+
+    def invalidate(self) -> None:
+        """Forget cached orders (after the profile's columns changed)."""
+        self._orders.clear()
+        self._texts = None
+        self._filter_cache = None
+        self._rows = None
+
+    def order(self, key: SortKey) -> list[int]:
+        """All function numbers in the column's natural order (cached)."""
+        cached = self._orders.get(key)
+        if cached is None:
+            n = len(self.profile)
+            descending = key in DESCENDING_FIRST
+            # Ties fall back to function number, so the order is stable and
+            # the same on every run.
+            cached = sorted(range(n), key=sort_key_function(self.profile, key), reverse=descending)
+            self._orders[key] = cached
+        return cached
+
+    def _visible(self) -> list[int] | None:
+        """Function numbers passing the filter and hide toggles, or None for all."""
+        q = self.query
+        keep: list[int] | None = None
+        if q.filter_text.split():
+            keep = self._filtered(q.filter_text)
+        if q.hide_import_system or q.hide_stdlib or q.hide_builtins:
+            keys = self.profile.keys
+            candidates = range(len(keys)) if keep is None else keep
+            keep = [
+                fid
+                for fid in candidates
+                if not (
+                    (q.hide_builtins and is_builtin(keys[fid]))
+                    or (q.hide_import_system and is_import_system(keys[fid]))
+                    or (q.hide_stdlib and is_stdlib(keys[fid]))
+                )
+            ]
+        return keep
+
+    def _filtered(self, text: str) -> list[int]:
+        if self._texts is None:
+            self._texts = [search_text(k) for k in self.profile.keys]
+        texts = self._texts
+        candidates: Sequence[int] = range(len(texts))
+        # Typing one more character narrows the last result: start from it.
+        if self._filter_cache is not None:
+            previous, found = self._filter_cache
+            if previous.split() and _narrows(previous, text):
+                candidates = found
+        found_now = list(candidates)
+        for matches in compile_terms(text):
+            found_now = [fid for fid in found_now if matches(texts[fid])]
+        self._filter_cache = (text, found_now)
+        return found_now
+
+    def _compute_rows(self) -> list[int]:
+        order = self.order(self.query.sort)
+        if self.query.reverse:
+            order = order[::-1]
+        visible = self._visible()
+        if visible is None:
+            return order
+        if len(visible) < len(order) // 64:
+            # Few survivors: sorting them is cheaper than scanning the order.
+            key = sort_key_function(self.profile, self.query.sort)
+            ordered = sorted(visible, key=key, reverse=self.query.sort in DESCENDING_FIRST)
+            return ordered[::-1] if self.query.reverse else ordered
+        mask = bytearray(len(order))
+        for fid in visible:
+            mask[fid] = 1
+        return [fid for fid in order if mask[fid]]
+
+
+def _narrows(previous: str, text: str) -> bool:
+    """True when every match of ``text`` is also a match of ``previous``.
+
+    Holds when ``text`` only adds characters to the last literal term or adds
+    terms; regex terms never narrow (``a`` then ``a|b`` widens).
+    """
+    old, new = previous.split(), text.split()
+    if len(new) < len(old) or not old:
+        return False
+    for i, term in enumerate(old):
+        if re.escape(term) != term:
+            return False
+        if i < len(old) - 1 and new[i] != term:
+            return False
+    last = new[len(old) - 1]
+    return re.escape(last) == last and term.lower() in last.lower()
