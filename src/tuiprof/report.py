@@ -1,9 +1,365 @@
-"""`tuiprof stats`: the profile's numbers as a table or JSON (placeholder)."""
+"""``tuiprof stats``: a profile's numbers as a table or as JSON, without the UI.
+
+The rows come from :class:`~tuiprof.model.table.FunctionTableModel`, so the
+sort and the filter are the explorer's. Output goes three ways: a Rich table
+when stdout is a terminal (Rich is imported only then), plain aligned text in
+pipes or when ``NO_COLOR`` is set, and one JSON document with ``--json``.
+Textual is never imported here.
+
+``--sort percall`` sorts by cumulative time per primitive call (pstats' second
+``percall`` column): the cost of one call of a function, its callees included.
+Negative times (the ``profile`` module's calibration can leave them) are shown
+as recorded, with a warning; NaN or infinite times are refused by the loader.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
+
+from tuiprof.model.loaders import load_profile
+from tuiprof.model.names import FunctionKey
+from tuiprof.model.profile import FunctionLines, Profile
+from tuiprof.model.table import FilterError, FunctionTableModel, SortKey, TableQuery
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+
+DEFAULT_LIMIT = 30
+
+SORT_KEYS = {
+    "ncalls": SortKey.NCALLS,
+    "tottime": SortKey.TOTTIME,
+    "cumtime": SortKey.CUMTIME,
+    "percall": SortKey.CUMTIME_PERCALL,
+    "name": SortKey.NAME,
+    "file": SortKey.FILE,
+}
+"""``--sort`` choices; ``percall`` is cumulative time per primitive call."""
+
+LINE_OUTPUT_UNIT = 1e-6
+"""The per-line tables show times in microseconds, as ``kernprof -v`` usually does."""
+
+# line_profiler's default minimum column widths (line_profiler/rc defaults).
+_LINE_WIDTHS = {"line": 6, "hits": 9, "time": 12, "perhit": 8, "percent": 8}
+
+COLUMNS = ("ncalls", "tottime", "percall", "cumtime", "percall", "function")
 
 
 def run_stats(options: argparse.Namespace) -> int:
-    raise NotImplementedError
+    """Print the stats of ``options.files``; returns the exit status."""
+    try:
+        query = TableQuery(
+            sort=SORT_KEYS[options.sort], reverse=options.reverse, filter_text=options.filter
+        )
+        model = FunctionTableModel(load_profile(options.files), query)
+        rows = model.rows
+    except FilterError as error:
+        print(f"tuiprof: --filter: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    profile = model.profile
+    for warning in profile.warnings:
+        print(f"tuiprof: warning: {warning}", file=sys.stderr)
+    out = sys.stdout
+    if options.json:
+        chosen = rows if options.limit is None else rows[: options.limit]
+        write_json(profile, chosen, out)
+        return EXIT_OK
+    limit = DEFAULT_LIMIT if options.limit is None else options.limit
+    shown = rows[:limit]
+    heading = header_lines(profile, len(rows), len(shown), query.sort, query.reverse)
+    if _wants_rich(out):
+        _print_rich(profile, shown, heading)
+    else:
+        out.write("\n".join(text_report(profile, shown, heading)))
+        out.write("\n")
+    out.flush()
+    return EXIT_OK
+
+
+def _wants_rich(out: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(out, "isatty", None)
+    return bool(isatty and isatty())
+
+
+# --- numbers as text ------------------------------------------------------------------
+
+
+def format_seconds(seconds: float) -> str:
+    """A time in a readable unit: ``1.234 s``, ``12.345 ms``, ``678.000 µs``, ``12 ns``."""
+    size = abs(seconds)
+    if size == 0:
+        return "0"
+    if size >= 1:
+        return f"{seconds:.3f} s"
+    if size >= 1e-3:
+        return f"{seconds * 1e3:.3f} ms"
+    if size >= 1e-6:
+        return f"{seconds * 1e6:.3f} µs"
+    return f"{seconds * 1e9:.0f} ns"
+
+
+def format_calls(ncalls: int, primitive_calls: int) -> str:
+    """pstats' ncalls column: ``nc/cc`` when they differ, ``?`` when unknown (negative)."""
+    if ncalls < 0 or primitive_calls < 0:
+        return "?"
+    if ncalls != primitive_calls:
+        return f"{ncalls}/{primitive_calls}"
+    return str(ncalls)
+
+
+def format_per_call(seconds: float, calls: int) -> str:
+    """A per-call time: blank with no calls (as pstats prints it), ``?`` when unknown."""
+    if calls < 0:
+        return "?"
+    if calls == 0:
+        return ""
+    return format_seconds(seconds / calls)
+
+
+def row_cells(profile: Profile, fid: int) -> tuple[str, str, str, str, str, str]:
+    """The six cells of a function's row, as text."""
+    nc = profile.ncalls[fid]
+    cc = profile.primitive_calls[fid]
+    tt = profile.tottime[fid]
+    ct = profile.cumtime[fid]
+    return (
+        format_calls(nc, cc),
+        format_seconds(tt),
+        format_per_call(tt, nc),
+        format_seconds(ct),
+        format_per_call(ct, cc),
+        profile.label(fid),
+    )
+
+
+def header_lines(
+    profile: Profile, matching: int, shown: int, sort: SortKey, reverse: bool
+) -> list[str]:
+    """What was loaded and what the table shows."""
+    files = ", ".join(profile.files)
+    if profile.has_call_data:
+        calls = f"{profile.total_calls} function calls"
+        if profile.total_primitive_calls != profile.total_calls:
+            calls += f" ({profile.total_primitive_calls} primitive calls)"
+        summary = f"{calls} in {format_seconds(profile.total_time)}"
+    else:
+        summary = f"line data only, {format_seconds(profile.total_time)} in profiled lines"
+    direction = ", reversed" if reverse else ""
+    return [
+        f"{files}: {summary}, {len(profile)} functions",
+        f"showing {shown} of {matching}, sorted by {sort.title}{direction}",
+    ]
+
+
+# --- plain text -----------------------------------------------------------------------
+
+
+def text_report(profile: Profile, fids: Sequence[int], heading: Sequence[str]) -> Iterator[str]:
+    """The plain-text report: header, function table, then per-line tables."""
+    yield from heading
+    yield ""
+    yield from function_table(profile, fids)
+    with_lines = [fid for fid in fids if fid in profile.lines]
+    if with_lines:
+        yield ""
+        yield f"Timer unit: {LINE_OUTPUT_UNIT:g} s"
+        for fid in with_lines:
+            yield ""
+            yield from line_table(profile.lines[fid])
+
+
+def function_table(profile: Profile, fids: Sequence[int]) -> list[str]:
+    """Aligned columns: numbers right-aligned, the function left-aligned."""
+    rows = [row_cells(profile, fid) for fid in fids]
+    widths = [len(title) for title in COLUMNS[:5]]
+    for row in rows:
+        for i in range(5):
+            widths[i] = max(widths[i], len(row[i]))
+
+    def line(cells: Sequence[str]) -> str:
+        numbers = "  ".join(cell.rjust(width) for cell, width in zip(cells, widths, strict=False))
+        return f"{numbers}  {cells[5]}".rstrip()
+
+    return [line(COLUMNS), *(line(row) for row in rows)]
+
+
+def line_table(lines: FunctionLines) -> list[str]:
+    """A function's lines as ``python -m line_profiler -u 1e-6`` prints them.
+
+    The figures are formatted with line_profiler's own rules (``%5.1f``, falling
+    back to ``%5.3g`` when a column overflows), from the same raw times and unit.
+    """
+    # With the file's raw times and unit, the arithmetic is line_profiler's own
+    # (raw * (unit / output unit)), so even a figure on a rounding edge prints
+    # the same digit; summed files of different units fall back to seconds.
+    unit = lines.unit
+    if unit is not None and all(t.raw_time is not None for t in lines.lines):
+        timings = [(t.line, t.hits, float(t.raw_time or 0)) for t in lines.lines]
+    else:
+        unit = 1.0
+        timings = [(t.line, t.hits, t.seconds) for t in lines.lines]
+    raw_total = sum(time for _, _, time in timings)
+    total_time = raw_total * unit
+    out = [f"Total time: {total_time:g} s"]
+    source = function_source(lines.file, lines.first_line)
+    if source is None:
+        out.append(f"File: {lines.file} (source not found: showing the numbers only)")
+    else:
+        out.append(f"File: {lines.file}")
+    out.append(f"Function: {lines.name} at line {lines.first_line}")
+    linenos = [line for line, _, _ in timings]
+    last = max([lines.first_line, *linenos])
+    if source is None:
+        start = min([lines.first_line, *linenos])
+        source = [""] * (last - start + 1)
+    else:
+        start = lines.first_line
+        source = source + [""] * max(0, last - start + 1 - len(source))
+
+    scalar = unit / LINE_OUTPUT_UNIT
+    widths = dict(_LINE_WIDTHS)
+    display: dict[int, tuple[str, str, str, str]] = {}
+    for lineno, hits, time in timings:
+        percent = "" if raw_total == 0 else "%5.1f" % (100 * time / raw_total)
+        time_text = "%5.1f" % (time * scalar)
+        if len(time_text) > _LINE_WIDTHS["time"]:
+            time_text = "%5.3g" % (time * scalar)
+        if hits:
+            per_hit = "%5.1f" % (time * scalar / hits)
+            if len(per_hit) > _LINE_WIDTHS["perhit"]:
+                per_hit = "%5.3g" % (time * scalar / hits)
+        else:
+            per_hit = ""
+        hits_text = str(hits)
+        if len(hits_text) > _LINE_WIDTHS["hits"]:
+            hits_text = f"{hits:g}"
+        display[lineno] = (hits_text, time_text, per_hit, percent)
+    for key, index in (("hits", 0), ("time", 1), ("perhit", 2)):
+        widths[key] = max([widths[key], *(len(cells[index]) for cells in display.values())])
+
+    def row(*cells: object) -> str:
+        numbers = " ".join(
+            str(cell).rjust(widths[key])
+            for cell, key in zip(
+                cells[:5], ("line", "hits", "time", "perhit", "percent"), strict=True
+            )
+        )
+        return f"{numbers}  {cells[5]}".rstrip()
+
+    header = row("Line #", "Hits", "Time", "Per Hit", "% Time", "Line Contents")
+    out += ["", header, "=" * len(header)]
+    empty = ("", "", "", "")
+    for offset, text in enumerate(source):
+        lineno = start + offset
+        out.append(row(lineno, *display.get(lineno, empty), text.rstrip("\r\n")))
+    return out
+
+
+def function_source(file: str, first_line: int) -> list[str] | None:
+    """The source block of the function starting at ``first_line``, or None.
+
+    The file is decoded as Python decodes it (a coding cookie or a BOM, else
+    UTF-8), like ``tokenize.open``.
+    """
+    import tokenize
+
+    try:
+        with tokenize.open(file) as handle:
+            text = handle.read()
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return None
+    all_lines = text.splitlines(keepends=True)
+    if not 1 <= first_line <= len(all_lines):
+        return None
+    import inspect
+
+    tail = all_lines[first_line - 1 :]
+    try:
+        return list(inspect.getblock(tail))
+    except (SyntaxError, IndentationError, tokenize.TokenError, ValueError, IndexError):
+        return tail[:1]
+
+
+# --- JSON -----------------------------------------------------------------------------
+
+
+def write_json(profile: Profile, fids: Sequence[int], out: TextIO) -> None:
+    """One JSON document, written function by function (raw seconds and counts)."""
+    out.write('{"total_time": ')
+    out.write(json.dumps(profile.total_time))
+    out.write(', "functions": [')
+    for i, fid in enumerate(fids):
+        if i:
+            out.write(", ")
+        out.write(json.dumps(function_json(profile, fid)))
+    out.write("]}\n")
+    out.flush()
+
+
+def _key_json(key: FunctionKey) -> dict[str, Any]:
+    return {"file": key[0], "line": key[1], "name": key[2]}
+
+
+def function_json(profile: Profile, fid: int) -> dict[str, Any]:
+    """A function's figures as pstats stores them; ``lines`` when there is line data.
+
+    Edges from the ``profile`` module carry only a call count: their times are null.
+    """
+    entry = _key_json(profile.keys[fid])
+    entry.update(
+        ncalls=profile.ncalls[fid],
+        primitive_calls=profile.primitive_calls[fid],
+        tottime=profile.tottime[fid],
+        cumtime=profile.cumtime[fid],
+        callers=[
+            {
+                **_key_json(edge.other_key),
+                "ncalls": edge.ncalls,
+                "primitive_calls": edge.primitive_calls,
+                "tottime": edge.tottime if edge.timed else None,
+                "cumtime": edge.cumtime if edge.timed else None,
+            }
+            for edge in profile.callers(fid)
+        ],
+    )
+    lines = profile.lines.get(fid)
+    if lines is not None:
+        entry["lines"] = [{"line": t.line, "hits": t.hits, "time": t.seconds} for t in lines.lines]
+    return entry
+
+
+# --- Rich -----------------------------------------------------------------------------
+
+
+def _print_rich(profile: Profile, fids: Sequence[int], heading: Sequence[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    for line in heading:
+        console.print(Text(line), style="bold" if line is heading[0] else "dim")
+    table = Table(header_style="bold", box=None, pad_edge=False)
+    for title in COLUMNS[:5]:
+        table.add_column(title, justify="right", no_wrap=True)
+    table.add_column(COLUMNS[5], overflow="fold")
+    for fid in fids:
+        table.add_row(*(Text(cell) for cell in row_cells(profile, fid)))
+    console.print(table)
+    with_lines = [fid for fid in fids if fid in profile.lines]
+    if with_lines:
+        console.print(Text(f"\nTimer unit: {LINE_OUTPUT_UNIT:g} s"))
+        for fid in with_lines:
+            # line_profiler's fixed-width layout, header in bold, so the columns
+            # line up exactly as in ``python -m line_profiler``.
+            block = Text()
+            for i, line in enumerate(line_table(profile.lines[fid])):
+                block.append(line + "\n", style="bold" if i == 4 else "")
+            console.print(block)

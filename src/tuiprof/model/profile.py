@@ -48,6 +48,10 @@ class LineTiming:
     line: int
     hits: int
     seconds: float
+    raw_time: float | None = None
+    """The time in the file's timer units, as line_profiler stores it (None when
+    files with different units were summed). Showing ``raw_time * unit / output_unit``
+    reproduces ``python -m line_profiler``'s rounding to the last digit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,8 @@ class FunctionLines:
     name: str
     """As line_profiler recorded it (a qualified name from version 5 on)."""
     lines: tuple[LineTiming, ...]
+    unit: float | None = None
+    """The timer unit in seconds shared by every input holding this function, or None."""
 
     @property
     def total(self) -> float:

@@ -169,22 +169,27 @@ def _empty_profile(files: tuple[str, ...], warnings: list[str]) -> Profile:
     )
 
 
-def _sum_lprof(
-    parts: list[tuple[str, RawTimings, float]],
-) -> dict[FunctionKey, dict[int, list[float]]]:
-    """Sum several ``.lprof`` files: per function, per line, ``[hits, seconds]``."""
-    summed: dict[FunctionKey, dict[int, list[float]]] = {}
+_Summed = dict[FunctionKey, tuple[dict[int, list[float]], float | None]]
+"""Per function: per line ``[hits, seconds, raw time]``, and the shared unit or None."""
+
+
+def _sum_lprof(parts: list[tuple[str, RawTimings, float]]) -> _Summed:
+    """Sum several ``.lprof`` files: per function, per line, hits, seconds and raw time."""
+    summed: _Summed = {}
     for _path, timings, unit in parts:
         for key, rows in timings.items():
-            lines = summed.setdefault(key, {})
+            lines, known_unit = summed.get(key, ({}, unit))
+            shared = known_unit if known_unit == unit else None
+            summed[key] = (lines, shared)
             for line, hits, time in rows:
-                cell = lines.setdefault(line, [0, 0.0])
+                cell = lines.setdefault(line, [0, 0.0, 0])
                 cell[0] += hits
                 cell[1] += time * unit
+                cell[2] += time
     return summed
 
 
-def _join_lines(profile: Profile, summed: dict[FunctionKey, dict[int, list[float]]]) -> None:
+def _join_lines(profile: Profile, summed: _Summed) -> None:
     """Attach line data to functions on (file, first line).
 
     line_profiler 5 names methods by their qualified name (``Class.method``)
@@ -199,12 +204,13 @@ def _join_lines(profile: Profile, summed: dict[FunctionKey, dict[int, list[float
             place = (key[0], key[1])
             if place in wanted:
                 by_place.setdefault(place, []).append(fid)
-    for key, rows in summed.items():
+    for key, (rows, unit) in summed.items():
         file, first_line, name = key
         timings = tuple(
-            LineTiming(line, int(hits), seconds) for line, (hits, seconds) in sorted(rows.items())
+            LineTiming(line, int(hits), seconds, None if unit is None else raw)
+            for line, (hits, seconds, raw) in sorted(rows.items())
         )
-        lines = FunctionLines(file, first_line, name, timings)
+        lines = FunctionLines(file, first_line, name, timings, unit)
         fid = _match(profile, by_place.get((file, first_line), []), name)
         if fid < 0:
             fid = len(profile.keys)
