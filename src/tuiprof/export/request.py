@@ -1,0 +1,145 @@
+"""One export, described as plain values and carried out: shared by the command
+line (``tuiprof export``) and the export dialog."""
+
+from __future__ import annotations
+
+import enum
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from tuiprof.export.atomic import ExportError, check_target, write_bytes_atomic, write_text_atomic
+from tuiprof.export.callgrind import write_callgrind
+from tuiprof.export.dot import DEFAULT_EDGE_THRESHOLD, DEFAULT_NODE_THRESHOLD, write_dot
+from tuiprof.export.graphviz import INSTALL_HINT, find_dot, render
+from tuiprof.export.scope import ScopeError, select
+from tuiprof.model.profile import Profile
+
+
+class ExportFormat(enum.Enum):
+    """What an export writes."""
+
+    CALLGRIND = "callgrind"
+    DOT = "dot"
+    SVG = "svg"
+    PNG = "png"
+
+    @property
+    def suffix(self) -> str:
+        return f".{self.value}"
+
+    @property
+    def is_image(self) -> bool:
+        return self in (ExportFormat.SVG, ExportFormat.PNG)
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """Everything an export needs besides the profile.
+
+    ``roots`` and ``filter_text`` choose the functions: the subtree under the
+    roots (function numbers), those matching the filter, both, or (neither
+    given) the whole profile.
+    """
+
+    format: ExportFormat
+    path: Path
+    force: bool = False
+    node_threshold: float = DEFAULT_NODE_THRESHOLD
+    edge_threshold: float = DEFAULT_EDGE_THRESHOLD
+    roots: tuple[int, ...] = ()
+    filter_text: str = ""
+    theme: str = "color"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What was written; ``problem`` is set when it is not what was asked for.
+
+    The one such case: svg/png without Graphviz, where the ``.dot`` is written
+    instead and ``problem`` says how to install Graphviz.
+    """
+
+    path: Path
+    problem: str | None = None
+
+
+def default_output(first_input: str | Path, export_format: ExportFormat) -> Path:
+    """Next to the first input, its suffix replaced: ``run.prof`` -> ``run.callgrind``."""
+    source = Path(first_input)
+    if source.suffix:
+        return source.with_suffix(export_format.suffix)
+    return source.with_name(source.name + export_format.suffix)
+
+
+def export_profile(profile: Profile, request: ExportRequest) -> ExportResult:
+    """Carry out ``request``; raises :class:`ExportError` on any problem.
+
+    A :class:`~tuiprof.export.scope.ScopeError` is reported as an
+    :class:`ExportError` too, so callers catch one thing.
+    """
+    path = request.path
+    check_target(path, force=request.force)
+    try:
+        fids = select(profile, request.roots, request.filter_text)
+    except ScopeError as error:
+        raise ExportError(str(error)) from None
+    if not len(profile):
+        raise ExportError("the profile holds no functions: nothing to export")
+
+    if request.format is ExportFormat.CALLGRIND:
+        write_text_atomic(
+            path, lambda out: write_callgrind(profile, out, fids), force=request.force
+        )
+        return ExportResult(path)
+
+    def graph(out: TextIO) -> None:
+        write_dot(
+            profile,
+            out,
+            fids,
+            node_threshold=request.node_threshold,
+            edge_threshold=request.edge_threshold,
+            theme=request.theme,
+        )
+
+    if request.format is ExportFormat.DOT:
+        write_text_atomic(path, graph, force=request.force)
+        return ExportResult(path)
+
+    dot_program = find_dot()
+    if dot_program is None:
+        fallback = _dot_beside(path)
+        write_text_atomic(fallback, graph, force=request.force)
+        problem = (
+            f"Graphviz 'dot' is needed for {request.format.value}: wrote {fallback} instead; "
+            f"{INSTALL_HINT}, then run: dot -T{request.format.value} {fallback} -o {path}"
+        )
+        return ExportResult(fallback, problem)
+
+    text = io.StringIO()
+    graph(text)
+    image_format = request.format.value
+    write_bytes_atomic(
+        path,
+        lambda out: render(dot_program, text.getvalue(), image_format, out),
+        force=request.force,
+    )
+    return ExportResult(path)
+
+
+def _dot_beside(path: Path) -> Path:
+    if path.suffix == ".dot":
+        return path.with_name(path.name + ".dot")
+    return path.with_suffix(".dot")
+
+
+__all__ = [
+    "ExportError",
+    "ExportFormat",
+    "ExportRequest",
+    "ExportResult",
+    "default_output",
+    "export_profile",
+]
