@@ -1,9 +1,82 @@
-"""Open the explorer (placeholder)."""
+"""Open the explorer: check the inputs, load them, run the app.
+
+Every input problem is found before the screen opens and raised as a
+:class:`ProfileError` (one line, exit status 2 in ``cli.main``). Small inputs
+load here, before the app starts; big ones are checked (read and sniffed) here
+and loaded in the app's worker behind a loading indicator.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Sequence
+
+from tuiprof.model.errors import ProfileError
+
+BIG_INPUT_BYTES = 20 * 1024 * 1024
+"""Above this many bytes in total, load in the app with a loading indicator."""
+
+
+def parse_path_maps(specs: Sequence[str]) -> list[tuple[str, str]]:
+    """``OLD=NEW`` pairs; a :class:`ProfileError` for anything else."""
+    maps: list[tuple[str, str]] = []
+    for spec in specs:
+        old, sep, new = spec.partition("=")
+        if not sep or not old or not new:
+            raise ProfileError("--path-map", f"expected OLD=NEW, got {spec!r}")
+        maps.append((old, new))
+    return maps
+
+
+def check_inputs(paths: Sequence[str]) -> int:
+    """Read and sniff each input; their total size. :class:`ProfileError` on any problem."""
+    from tuiprof.model.loaders.sniff import describe, read_input, sniff
+
+    total = 0
+    for path in paths:
+        data = read_input(path)
+        if sniff(data) is None:
+            raise ProfileError(path, describe(data))
+        total += len(data)
+        del data
+    return total
+
+
+def _total_size(paths: Sequence[str]) -> int:
+    total = 0
+    for path in paths:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            return 0  # read_input reports it properly
+    return total
 
 
 def run_explorer(options: argparse.Namespace) -> int:
-    raise NotImplementedError
+    """Open the explorer on ``options.files``; the exit status."""
+    from tuiprof.model.loaders import load_profile
+
+    paths: list[str] = list(options.files)
+    path_maps = parse_path_maps(getattr(options, "path_map", None) or [])
+    source_roots: list[str] = list(getattr(options, "source_root", None) or [])
+    for root in source_roots:
+        if not os.path.isdir(root):
+            raise ProfileError("--source-root", f"{root}: no such folder")
+
+    profile = None
+    if _total_size(paths) > BIG_INPUT_BYTES:
+        check_inputs(paths)
+    else:
+        profile = load_profile(paths)
+
+    from tuiprof.app import TuiprofApp
+
+    app = TuiprofApp(profile, paths=paths, source_roots=source_roots, path_maps=path_maps)
+    status = app.run()
+    if app.load_error is not None:
+        error = app.load_error
+        if isinstance(error, ProfileError):
+            raise error
+        raise ProfileError(", ".join(paths), f"cannot be loaded: {error}")
+    return status if isinstance(status, int) else 0

@@ -1,0 +1,224 @@
+"""The tuiprof application: one profile, the selected function, the history.
+
+Tests build it with a profile they made (``TuiprofApp(profile)``); the command
+line gives it either a profile it already loaded or, for big inputs, the paths
+to load in a thread while a loading indicator shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import LoadingIndicator, Static
+
+from tuiprof.commands import TuiprofCommands
+from tuiprof.keymap import load_keymap
+from tuiprof.messages import ProfileFailed, ProfileLoaded
+from tuiprof.model.history import History
+from tuiprof.model.profile import Profile
+
+if TYPE_CHECKING:
+    from tuiprof.model.table import FunctionTableModel
+    from tuiprof.screens.main import MainScreen
+
+
+class LoadingScreen(Screen[None]):
+    """Shown while a big profile loads in a thread."""
+
+    DEFAULT_CSS = """
+    LoadingScreen { align: center middle; }
+    LoadingScreen > Static { width: auto; height: 1; }
+    LoadingScreen > LoadingIndicator { height: 3; }
+    """
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        super().__init__()
+        self.paths = paths
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"loading {', '.join(Path(p).name for p in self.paths)}…", markup=False)
+        yield LoadingIndicator()
+
+
+class TuiprofApp(App[int]):
+    """Explore one profile.
+
+    | Key | Does |
+    | :- | :- |
+    | ? | Help: every key. |
+    | q | Quit. |
+    """
+
+    CSS_PATH = "tuiprof.tcss"
+    TITLE = "tuiprof"
+    COMMANDS = App.COMMANDS | {TuiprofCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "question_mark", "help", "Help", key_display="?", tooltip="Help: every key", id="help"
+        ),
+        Binding("q", "quit", "Quit", tooltip="Quit", id="quit"),
+    ]
+
+    selected: reactive[int] = reactive(-1, init=False)
+    """The selected function's number; -1 when none is."""
+
+    def __init__(
+        self,
+        profile: Profile | None = None,
+        *,
+        paths: Sequence[str] = (),
+        source_finder: Any = None,
+        source_roots: Sequence[str] = (),
+        path_maps: Sequence[tuple[str, str]] = (),
+        keymap_file: Path | None = None,
+    ) -> None:
+        super().__init__()
+        if profile is None and not paths:
+            raise ValueError("TuiprofApp needs a profile or paths to load")
+        self.profile = profile
+        self.paths = tuple(paths) or (profile.files if profile is not None else ())
+        self.source_finder = source_finder
+        self._source_roots = tuple(source_roots)
+        self._path_maps = tuple(path_maps)
+        self._keymap_file = keymap_file
+        self.history = History()
+        self.user_keys: dict[str, str] = {}
+        """The user's key remapping, by binding id."""
+        self.load_error: Exception | None = None
+        """Set when the loading worker failed; the command line reports it."""
+
+    # Start ----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._apply_keymap()
+        if self.profile is not None:
+            self._open(self.profile)
+        else:
+            self.push_screen(LoadingScreen(self.paths))
+            self._load(self.paths)
+
+    def _apply_keymap(self) -> None:
+        from tuiprof.screens.help import binding_ids
+
+        result = load_keymap(self._keymap_file, binding_ids())
+        self.user_keys = result.keys
+        if result.keys:
+            self.set_keymap(result.keys)
+        for notice in result.notices:
+            self.notify(notice, title="Keymap", severity="warning", timeout=8)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self, paths: Sequence[str]) -> None:
+        from tuiprof.model.loaders import load_profile
+
+        try:
+            profile = load_profile(paths)
+        except Exception as error:  # reported as one line by the command line
+            self.post_message(ProfileFailed(error))
+            return
+        self.post_message(ProfileLoaded(profile))
+
+    def on_profile_loaded(self, message: ProfileLoaded) -> None:
+        self._open(message.profile)
+
+    def on_profile_failed(self, message: ProfileFailed) -> None:
+        self.load_error = message.error
+        self.exit(2)
+
+    def _open(self, profile: Profile) -> None:
+        from tuiprof.screens.main import MainScreen
+        from tuiprof.views.optional import make_source_finder
+
+        self.profile = profile
+        if self.source_finder is None:
+            self.source_finder = make_source_finder(profile, self._source_roots, self._path_maps)
+        screen = MainScreen(profile)
+        if isinstance(self.screen, LoadingScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    @work(thread=True, exclusive=True, group="warm")
+    def warm(self, model: FunctionTableModel) -> None:
+        """Sort every column and index names ahead of time, off the UI thread.
+
+        The first sort of 300,000 functions by a new column takes longer than a
+        keystroke should; done here, a sort key press only reverses or picks
+        a ready order.
+        """
+        from tuiprof.model.names import search_text
+        from tuiprof.model.table import SortKey
+
+        profile = model.profile
+        for key in SortKey:
+            if key is not SortKey.FILE:
+                model.order(key)
+        if model._texts is None:
+            # The filter's lower-case search strings, built once up front.
+            model._texts = [search_text(key) for key in profile.keys]
+        profile.callee_index()
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        from tuiprof.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    # Selection and history -------------------------------------------------------
+
+    def select(self, fid: int) -> None:
+        """Make ``fid`` the selected function without a history step."""
+        self.selected = fid
+
+    def go_to(self, fid: int) -> None:
+        """Select ``fid`` and record the visit in the history."""
+        if self.profile is None or not 0 <= fid < len(self.profile):
+            return
+        self.history.visit(fid)
+        self.selected = fid
+        self._show_selection()
+
+    def back(self) -> bool:
+        """Step back in the history; False when there is nowhere to go."""
+        fid = self.history.back()
+        if fid < 0:
+            return False
+        self.selected = fid
+        self._show_selection()
+        return True
+
+    def forward(self) -> bool:
+        """Step forward in the history; False when there is nowhere to go."""
+        fid = self.history.forward()
+        if fid < 0:
+            return False
+        self.selected = fid
+        self._show_selection()
+        return True
+
+    def _show_selection(self) -> None:
+        screen = self.main_screen
+        if screen is not None:
+            screen.show_selection(self.selected)
+
+    # Other screens -----------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tuiprof.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def open_export(self) -> None:
+        """The export dialog (``e``)."""
+        self.notify("export: coming", timeout=3)

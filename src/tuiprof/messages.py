@@ -1,0 +1,39 @@
+"""Messages the views post to the screen: small facts, named as such."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from tuiprof.model.profile import Profile
+
+
+class FunctionHighlighted(Message):
+    """The cursor rests on a function (selection without a history step)."""
+
+    def __init__(self, fid: int) -> None:
+        super().__init__()
+        self.fid = fid
+
+
+class FunctionChosen(Message):
+    """The user asked to go to a function (``enter``): selection and a history step."""
+
+    def __init__(self, fid: int) -> None:
+        super().__init__()
+        self.fid = fid
+
+
+class ProfileLoaded(Message):
+    """The loading worker finished."""
+
+    def __init__(self, profile: Profile) -> None:
+        super().__init__()
+        self.profile = profile
+
+
+class ProfileFailed(Message):
+    """The loading worker failed; ``error`` is the one line to print."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error

@@ -1,0 +1,66 @@
+"""How numbers read on screen: times in s/ms/µs, percentages, call counts.
+
+Pure functions with no Textual or Rich: the table widgets and any text report
+share them, so a figure reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+_UNITS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"))
+
+
+def format_time(seconds: float) -> str:
+    """A duration in a readable unit with about four significant digits.
+
+    ``1.234s``, ``12.35ms``, ``456.7µs``; exactly zero is ``0``; below one
+    microsecond stays in µs (``0.042µs``) rather than inventing a smaller unit.
+    """
+    if seconds != seconds:  # NaN
+        return "?"
+    if seconds == 0:
+        return "0"
+    sign = "-" if seconds < 0 else ""
+    value = abs(seconds)
+    for scale, unit in _UNITS:
+        if value >= scale:
+            return f"{sign}{_digits(value / scale)}{unit}"
+    return f"{sign}{value / 1e-6:.3f}µs"
+
+
+def _digits(value: float) -> str:
+    if value >= 1000:
+        return f"{value:.0f}"
+    if value >= 100:
+        return f"{value:.1f}"
+    if value >= 10:
+        return f"{value:.2f}"
+    return f"{value:.3f}"
+
+
+def format_percent(part: float, whole: float) -> str:
+    """``part`` as a percentage of ``whole``; ``-`` when there is no whole."""
+    if whole <= 0 or part != part:
+        return "-"
+    share = 100.0 * part / whole
+    if share >= 10 or share <= -10:
+        return f"{share:.1f}%"
+    return f"{share:.2f}%"
+
+
+def format_count(count: int) -> str:
+    """A call count; negative means unknown (functions only line_profiler saw)."""
+    return "?" if count < 0 else str(count)
+
+
+def format_calls(ncalls: int, primitive_calls: int) -> str:
+    """pstats' ncalls column: ``nc/cc`` when recursion makes the two differ."""
+    if ncalls < 0 or primitive_calls < 0:
+        return "?"
+    if ncalls == primitive_calls:
+        return str(ncalls)
+    return f"{ncalls}/{primitive_calls}"
+
+
+def format_duration_or_percent(seconds: float, total: float, percent: bool) -> str:
+    """A time cell: the time itself, or its share of ``total`` in percent mode."""
+    return format_percent(seconds, total) if percent else format_time(seconds)

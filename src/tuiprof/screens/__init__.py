@@ -1,0 +1,1 @@
+"""Screens: the main explorer and its help."""

@@ -1,0 +1,135 @@
+"""The help screen (``?``): every key, where it applies, and its binding id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tuiprof.keymap import keymap_path
+
+ESTIMATE_MARK = "~"
+"""What the call tree puts before a figure it estimated."""
+
+ESTIMATE_NOTE = (
+    f"Call tree: '{ESTIMATE_MARK}' marks an estimate. pstats records only caller→callee "
+    "totals, so one level below a function the figures are the edge's own and exact; "
+    "deeper figures are shared out in proportion to the calls and are estimates. "
+    "Recursion and cycles are marked and never expanded into a loop."
+)
+
+
+def binding_sections() -> list[tuple[str, list[Binding]]]:
+    """(where, bindings) for every part of the explorer that has keys."""
+    from tuiprof.app import TuiprofApp
+    from tuiprof.screens.main import FilterInput, MainScreen
+    from tuiprof.views.callers import EdgeTable
+    from tuiprof.views.function_table import FunctionTable
+    from tuiprof.views.optional import optional_class
+    from tuiprof.views.row_table import RowTable
+
+    sections: list[tuple[str, list[BindingType]]] = [
+        ("Everywhere", TuiprofApp.BINDINGS),
+        ("Main screen", MainScreen.BINDINGS),
+        ("Tables (functions, callers, callees)", RowTable.BINDINGS),
+        ("Function table", FunctionTable.BINDINGS),
+        ("Callers and callees", EdgeTable.BINDINGS),
+        ("Filter line", FilterInput.BINDINGS),
+    ]
+    for where, path, name in (
+        ("Call tree", "tuiprof.views.call_tree", "CallTreeView"),
+        ("Source", "tuiprof.views.source_view", "SourceView"),
+    ):
+        widget = optional_class(path, name)
+        if widget is not None:
+            sections.append((where, list(getattr(widget, "BINDINGS", []))))
+    return [
+        (where, [b for b in bindings if isinstance(b, Binding)]) for where, bindings in sections
+    ]
+
+
+def binding_ids() -> frozenset[str]:
+    """Every binding id a keymap file may name."""
+    return frozenset(b.id for _, bindings in binding_sections() for b in bindings if b.id)
+
+
+def _bindings_in(bindings: list[Binding]) -> Iterator[Binding]:
+    seen: set[str] = set()
+    for binding in bindings:
+        key = binding.id or binding.action
+        if key not in seen:
+            seen.add(key)
+            yield binding
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, in a scrolling list.
+
+    | Key | Does |
+    | :- | :- |
+    | escape / ? / q | Close. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "dismiss", "Close", id="close_help"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90%; max-width: 100; height: 90%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(self._table(), id="help-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()
+
+    def _table(self) -> Table:
+        keymap: dict[str, str] = getattr(self.app, "user_keys", {})
+        table = Table(box=None, expand=True, show_header=True, pad_edge=False)
+        table.add_column("key", no_wrap=True, style="bold")
+        table.add_column("does", ratio=1)
+        table.add_column("id (keymap)", no_wrap=True, style="dim")
+        for where, bindings in binding_sections():
+            table.add_row(Text(where, style="bold underline"), "", "")
+            for binding in _bindings_in(bindings):
+                key = keymap.get(binding.id or "", binding.key)
+                if key == binding.key and binding.key_display:
+                    shown = binding.key_display
+                else:
+                    shown = ", ".join(
+                        self.app.get_key_display(Binding(k.strip(), "")) for k in key.split(",")
+                    )
+                table.add_row(
+                    Text(shown),
+                    Text(binding.tooltip or binding.description or binding.action),
+                    binding.id or "",
+                )
+            table.add_row("", "", "")
+        table.add_row(Text("Notes", style="bold underline"), "", "")
+        table.add_row("ctrl+p", "Command palette: every action by name", "")
+        table.add_row(ESTIMATE_MARK, Text(ESTIMATE_NOTE), "")
+        table.add_row(
+            "%",
+            "Percent mode shows tottime and cumtime as a share of the profile's total; "
+            "per-call columns stay in time units.",
+            "",
+        )
+        table.add_row(
+            "keys",
+            Text(f'Remap in {keymap_path()}: a [keys] table, binding_id = "key".'),
+            "",
+        )
+        return table

@@ -1,0 +1,1 @@
+"""Widgets that show a profile; each reads the model and posts messages."""
