@@ -1,0 +1,153 @@
+"""Profiles made on the spot for the export tests, and readers for what is written."""
+
+from __future__ import annotations
+
+import cProfile
+import marshal
+import os
+import profile as pure_profile
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+WORK_SOURCE = textwrap.dedent(
+    """\
+    def leaf(n):
+        total = 0
+        for i in range(n):
+            total += i * i
+        return total
+
+
+    def fib(n):
+        return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+
+    class A:
+        def run(self):
+            return leaf(300)
+
+
+    class B:
+        def run(self):
+            return sorted(leaf(50 + i) for i in range(20))
+
+
+    def main():
+        squares = [leaf(i) for i in range(60)]
+        doubled = list(map(lambda x: x * 2, squares))
+        return fib(14) + A().run() + sum(B().run()) + len(doubled)
+    """
+)
+
+
+def _load_work(folder: Path) -> dict[str, Any]:
+    source = folder / "work.py"
+    source.write_text(WORK_SOURCE)
+    namespace: dict[str, Any] = {"__name__": "work"}
+    exec(compile(WORK_SOURCE, str(source), "exec"), namespace)
+    return namespace
+
+
+@pytest.fixture
+def cprofile_file(tmp_path: Path) -> Path:
+    """A cProfile run of small functions: recursion, lambdas, comprehensions, two ``run``."""
+    work = _load_work(tmp_path)
+    profiler = cProfile.Profile()
+    profiler.runcall(work["main"])
+    path = tmp_path / "run.prof"
+    profiler.dump_stats(path)
+    return path
+
+
+@pytest.fixture
+def pure_profile_file(tmp_path: Path) -> Path:
+    """The same run under the pure-Python ``profile`` module (bare call counts)."""
+    work = _load_work(tmp_path)
+    profiler = pure_profile.Profile()
+    profiler.runcall(work["main"])
+    path = tmp_path / "pure.prof"
+    profiler.dump_stats(str(path))
+    return path
+
+
+@pytest.fixture
+def lprof_file(tmp_path: Path) -> Path:
+    """A line_profiler run of the same functions."""
+    line_profiler = pytest.importorskip("line_profiler")
+    work = _load_work(tmp_path)
+    profiler = line_profiler.LineProfiler(work["leaf"], work["fib"], work["main"])
+    profiler.runcall(work["main"])
+    path = tmp_path / "work.py.lprof"
+    profiler.dump_stats(str(path))
+    return path
+
+
+NASTY_NAMES = (
+    "<module>",
+    "<lambda>",
+    "<listcomp>",
+    'say "hi"',
+    "back\\slash",
+    "new\nline",
+    "carriage\rreturn",
+    "nul\x00byte",
+    "tab\tbed",
+    "new\\nline",  # what "new\nline" looks like once escaped: must stay distinct
+)
+
+
+@pytest.fixture
+def nasty_file(tmp_path: Path) -> Path:
+    """A pstats file (as marshal writes it) whose function names break naive writers."""
+    root = ("/src/odd\nfile.py", 1, "root")
+    stats: dict[tuple[str, int, str], Any] = {
+        root: (1, 1, 0.5, 10.0, {}),
+    }
+    for i, name in enumerate(NASTY_NAMES):
+        key = ("/src/odd\nfile.py", 10 + i, name)
+        stats[key] = (2, 2, 0.25 + i, 1.0 + i, {root: (2, 2, 0.25 + i, 1.0 + i)})
+    path = tmp_path / "nasty.prof"
+    path.write_bytes(marshal.dumps(stats))
+    return path
+
+
+def listing(folder: Path) -> list[str]:
+    """Every name in a folder, hidden ones included, sorted."""
+    return sorted(os.listdir(folder))
+
+
+CallgrindRecords = dict[tuple[str, str], dict[int, list[int]]]
+
+
+def read_callgrind(text: str) -> tuple[list[str], CallgrindRecords]:
+    """A small reader for the subset of callgrind tuiprof writes: the events, and per
+    (file, function) the self cost rows by line (calls' inclusive rows left out)."""
+    events: list[str] = []
+    records: CallgrindRecords = {}
+    file = name = ""
+    in_call = False
+    for line in text.split("\n"):
+        if line.startswith("events:"):
+            events = line.split(":", 1)[1].split()
+        elif line.startswith("fl="):
+            file = line[3:]
+        elif line.startswith("fn="):
+            name = line[3:]
+        elif line.startswith("calls="):
+            in_call = True
+        elif line[:1].isdigit():
+            if in_call:
+                in_call = False
+                continue
+            values = [int(v) for v in line.split()]
+            row = records.setdefault((file, name), {}).setdefault(values[0], [0] * len(events))
+            for i, value in enumerate(values[1:]):
+                row[i] += value
+    return events, records
+
+
+Runner = Callable[..., int]
