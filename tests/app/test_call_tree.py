@@ -1,0 +1,189 @@
+"""The call tree widget: every binding, on profiles the tests make."""
+
+from __future__ import annotations
+
+import marshal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App, ComposeResult
+
+from tuiprof.model.loaders import load_profile
+from tuiprof.model.profile import Profile
+from tuiprof.views.call_tree import CallTreeView, format_tree_calls, node_cells
+
+Key = tuple[str, int, str]
+MAIN, A, B, C, D = (("app.py", n, name) for n, name in enumerate(["main", "a", "b", "c", "d"], 1))
+FACT = ("app.py", 20, "fact")
+
+
+def diamond_stats() -> dict[Key, Any]:
+    """main calls a and b; both call c; c calls d; b calls fact, which recurses."""
+    return {
+        MAIN: (1, 1, 0.1, 10.0, {}),
+        A: (1, 1, 0.5, 6.0, {MAIN: (1, 1, 0.5, 6.0)}),
+        B: (2, 2, 0.5, 3.0, {MAIN: (2, 2, 0.5, 3.0)}),
+        C: (4, 4, 2.0, 8.0, {A: (3, 3, 1.5, 6.0), B: (1, 1, 0.5, 2.0)}),
+        D: (8, 8, 6.0, 6.0, {C: (8, 8, 6.0, 6.0)}),
+        FACT: (1, 5, 0.5, 0.5, {B: (1, 1, 0.1, 0.5), FACT: (4, 4, 0.4, 0.4)}),
+    }
+
+
+def make_profile(tmp_path: Path, stats: dict[Key, Any]) -> Profile:
+    path = tmp_path / "tree.prof"
+    path.write_bytes(marshal.dumps(stats))
+    return load_profile([str(path)])
+
+
+class TreeApp(App[None]):
+    def __init__(self, profile: Profile) -> None:
+        super().__init__()
+        self.profile = profile
+        self.chosen: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield CallTreeView(self.profile)
+
+    def on_call_tree_view_function_chosen(self, message: CallTreeView.FunctionChosen) -> None:
+        self.chosen.append(message.fid)
+
+
+@pytest.fixture
+def profile(tmp_path: Path) -> Profile:
+    return make_profile(tmp_path, diamond_stats())
+
+
+def names(view: CallTreeView) -> list[str]:
+    return [view.profile.keys[n.fid][2] for n in view.rows.rows]
+
+
+async def test_starts_with_the_roots_and_opens_on_right(profile: Profile) -> None:
+    app = TreeApp(profile)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(CallTreeView)
+        assert view.has_focus
+        assert names(view) == ["main"]
+        await pilot.press("right")
+        assert names(view) == ["main", "a", "b"]
+        assert view.cursor_row == 0
+        await pilot.press("right")  # open node: go to the first child
+        assert view.cursor_row == 1
+        await pilot.press("down", "right")
+        assert names(view) == ["main", "a", "b", "c", "fact"]
+
+
+async def test_left_closes_then_goes_to_the_parent(profile: Profile) -> None:
+    app = TreeApp(profile)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(CallTreeView)
+        await pilot.press("right", "down", "right")
+        assert names(view) == ["main", "a", "c", "b"]
+        await pilot.press("left")
+        assert names(view) == ["main", "a", "b"] and view.cursor_row == 1
+        await pilot.press("left")
+        assert view.cursor_row == 0
+        await pilot.press("left")
+        assert names(view) == ["main"]
+
+
+async def test_space_toggles(profile: Profile) -> None:
+    app = TreeApp(profile)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(CallTreeView)
+        await pilot.press("space")
+        assert len(view.rows) == 3
+        await pilot.press("space")
+        assert len(view.rows) == 1
+
+
+async def test_h_opens_the_hot_path(profile: Profile) -> None:
+    app = TreeApp(profile)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(CallTreeView)
+        await pilot.press("h")
+        assert names(view) == ["main", "a", "c", "d", "b"]
+        node = view.cursor_node
+        assert node is not None and view.profile.keys[node.fid] == D
+        assert node.estimated and node.depth == 3
+
+
+async def test_enter_posts_function_chosen(profile: Profile) -> None:
+    app = TreeApp(profile)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("h", "enter")
+        await pilot.pause()
+        assert app.chosen == [profile.find(D)]
+
+
+async def test_cursor_keys(profile: Profile) -> None:
+    app = TreeApp(profile)
+    async with app.run_test(size=(100, 8)) as pilot:
+        view = app.query_one(CallTreeView)
+        await pilot.press("h")
+        await pilot.press("home")
+        assert view.cursor_row == 0
+        await pilot.press("end")
+        assert view.cursor_row == 4
+        await pilot.press("up")
+        assert view.cursor_row == 3
+        await pilot.press("pageup")
+        assert view.cursor_row == 0
+        await pilot.press("pagedown")
+        assert view.cursor_row > 0
+        await pilot.press("down")
+
+
+async def test_recursion_is_marked_and_does_not_open(profile: Profile) -> None:
+    app = TreeApp(profile)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(CallTreeView)
+        assert view.reveal(profile.find(FACT))
+        await pilot.pause()
+        assert names(view)[view.cursor_row] == "fact"
+        await pilot.press("right", "down")
+        node = view.cursor_node
+        assert node is not None and node.recursive and names(view)[view.cursor_row] == "fact"
+        before = len(view.rows)
+        await pilot.press("right")
+        assert len(view.rows) == before
+        line = view.render_line(view.cursor_row + 1 - int(view.scroll_y)).text
+        assert "↻" in line
+
+
+async def test_reveal_opens_a_path_to_a_function(profile: Profile) -> None:
+    app = TreeApp(profile)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(CallTreeView)
+        assert view.reveal(profile.find(D))
+        await pilot.pause()
+        assert names(view)[view.cursor_row] == "d"
+        assert [view.profile.keys[f][2] for f in view.cursor_node.path()] == ["main", "a", "c", "d"]  # type: ignore[union-attr]
+        assert not view.reveal(-1)
+
+
+def test_estimated_figures_read_with_a_tilde(profile: Profile) -> None:
+    from tuiprof.model.calltree import CallTree
+
+    tree = CallTree(profile)
+    d = tree.hot_path(tree.roots()[0])[-1]
+    calls, tottime, cumtime, percent = node_cells(profile, d)
+    assert all(cell.startswith("~") for cell in (calls, tottime, cumtime, percent))
+    assert format_tree_calls(3, False) == "3" and format_tree_calls(0.25, True) == "~0.25"
+
+
+async def test_a_chain_100000_deep_opens_and_renders(tmp_path: Path) -> None:
+    n = 100_000
+    keys = [("chain.py", i + 1, f"f{i}") for i in range(n)]
+    stats: dict[Key, Any] = {keys[0]: (1, 1, 0.0, float(n), {})}
+    for i in range(1, n):
+        stats[keys[i]] = (1, 1, 1.0, float(n - i), {keys[i - 1]: (1, 1, 1.0, float(n - i))})
+    app = TreeApp(make_profile(tmp_path, stats))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(CallTreeView)
+        await pilot.press("h")
+        await pilot.pause()
+        assert len(view.rows) == n and view.cursor_row == n - 1
+        assert "99999·" in view.render_line(view.cursor_row + 1 - int(view.scroll_y)).text
+        await pilot.press("home", "left")
+        assert len(view.rows) == 1
