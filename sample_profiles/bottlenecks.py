@@ -2,8 +2,8 @@
 
 1. ``mandelbrot_area``: a CPU-bound arithmetic loop (all the time is tottime).
 2. ``HtmlReport.add_row``: ``self.html += ...`` in a loop. CPython can append in
-   place to a local string, but not to an attribute, so every row copies the
-   whole report: quadratic time.
+   place to a local string, but not to an attribute, so every cell copies the
+   whole report so far: quadratic time in the size of a report.
 3. ``checksum``: "death by a thousand cuts", a loop of tiny function calls that each
    cost almost nothing and together cost a lot (the time is in ncalls).
 """
@@ -45,11 +45,17 @@ class HtmlReport:
         return self.html
 
 
-def build_report(rows: int) -> str:
+def build_report(day: int, rows: int) -> str:
     report = HtmlReport()
     for i in range(rows):
-        report.add_row([str(i), f"item-{i:05d}", f"{i * 0.37:.2f}", "ok" if i % 7 else "late"])
+        status = "ok" if (i + day) % 7 else "late"
+        report.add_row([f"day {day}", f"item-{i:05d}", f"{i * 0.37:.2f}", status])
     return report.close()
+
+
+def daily_reports(days: int, rows: int) -> list[str]:
+    """One report per day, each built row by row."""
+    return [build_report(day, rows) for day in range(days)]
 
 
 def is_even(n: int) -> bool:
@@ -73,9 +79,10 @@ def checksum(count: int) -> int:
     return total
 
 
-def main(size: int = 110, rows: int = 7000, count: int = 120_000) -> None:
+def main(size: int = 330, days: int = 60, rows: int = 900, count: int = 600_000) -> None:
     print(f"Mandelbrot area ~ {mandelbrot_area(size):.4f}")
-    print(f"report: {len(build_report(rows)):,} characters")
+    reports = daily_reports(days, rows)
+    print(f"{days} daily reports, {sum(len(r) for r in reports):,} characters")
     print(f"checksum: {checksum(count)}")
 
 

@@ -75,7 +75,7 @@ class Simulator:
 
     def step(self) -> None:
         """One explicit Euler step for every particle."""
-        for particle, (fx, fy) in zip(self.particles, self.forces()):
+        for particle, (fx, fy) in zip(self.particles, self.forces(), strict=True):
             particle.accelerate(fx, fy, self.dt)
             particle.move(self.dt)
             self.bounce(particle)
@@ -93,12 +93,11 @@ def make_particles(count: int, seed: int = 7) -> list[Particle]:
     """count particles at random positions, at rest; the same ones for the same seed."""
     rng = random.Random(seed)
     return [
-        Particle(rng.random(), rng.random(), 0.0, 0.0, rng.uniform(0.5, 2.0))
-        for _ in range(count)
+        Particle(rng.random(), rng.random(), 0.0, 0.0, rng.uniform(0.5, 2.0)) for _ in range(count)
     ]
 
 
-def main(count: int = 60, steps: int = 120) -> None:
+def main(count: int = 60, steps: int = 550) -> None:
     simulator = Simulator(make_particles(count))
     simulator.evolve(steps)
     energy = simulator.kinetic_energy()

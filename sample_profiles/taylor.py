@@ -63,7 +63,7 @@ def sample_points(count: int, low: float = -3.0, high: float = 3.0) -> list[floa
     return [low + i * step for i in range(count)]
 
 
-def main(points: int = 1500) -> None:
+def main(points: int = 6500) -> None:
     xs = sample_points(points)
     checks: list[tuple[str, Callable[[float], float], Callable[[float], float]]] = [
         ("exp", exp_series, math.exp),
