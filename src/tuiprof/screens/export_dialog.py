@@ -1,0 +1,296 @@
+"""The export dialog (``e``): format, output path, graph thresholds and scope.
+
+The app pushes it with plain values::
+
+    self.push_screen(ExportDialog(profile, selected_fid, filter_text))
+
+It writes the file itself (in a thread, through
+:func:`tuiprof.export.request.export_profile`), notifies the path written or
+the error, asks before overwriting an existing file, and dismisses with the
+:class:`~tuiprof.export.request.ExportRequest` it carried out, or None when
+cancelled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet
+
+from tuiprof.export.atomic import ExportError
+from tuiprof.export.dot import DEFAULT_EDGE_THRESHOLD, DEFAULT_NODE_THRESHOLD
+from tuiprof.export.request import (
+    ExportFormat,
+    ExportRequest,
+    ExportResult,
+    default_output,
+    export_profile,
+)
+from tuiprof.model.profile import Profile
+
+FORMAT_TITLES = {
+    ExportFormat.CALLGRIND: "callgrind (KCachegrind)",
+    ExportFormat.DOT: "dot (Graphviz)",
+    ExportFormat.SVG: "svg",
+    ExportFormat.PNG: "png",
+}
+_SUFFIXES = {f.suffix for f in ExportFormat}
+
+
+class ConfirmOverwrite(ModalScreen[bool]):
+    """Ask whether to replace an existing file; dismisses with True to overwrite.
+
+    | Key | Does |
+    |---|---|
+    | `y` | overwrite |
+    | `n`, `escape` | keep the file |
+    """
+
+    DEFAULT_CSS = """
+    ConfirmOverwrite { align: center middle; }
+    ConfirmOverwrite > Vertical {
+        width: auto; max-width: 76; height: auto; padding: 1 2;
+        border: thick $warning; background: $surface;
+    }
+    ConfirmOverwrite Horizontal { height: auto; margin-top: 1; }
+    ConfirmOverwrite Button { margin-right: 2; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Overwrite", id="export.confirm.yes"),
+        Binding("n,escape", "answer(False)", "Keep", id="export.confirm.no"),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"{self.path} exists. Overwrite it?", markup=False)
+            with Horizontal():
+                yield Button("Overwrite (y)", variant="error", id="yes")
+                yield Button("Keep it (n)", variant="primary", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, overwrite: bool) -> None:
+        self.dismiss(overwrite)
+
+
+class ExportDialog(ModalScreen[ExportRequest | None]):
+    """Export the profile to callgrind, dot, svg or png.
+
+    | Key | Does |
+    |---|---|
+    | `enter` | export (asks first if the file exists) |
+    | `escape` | close without exporting |
+    """
+
+    DEFAULT_CSS = """
+    ExportDialog { align: center middle; }
+    ExportDialog > Vertical {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        padding: 0 1; border: thick $primary; background: $surface;
+    }
+    ExportDialog .title { text-style: bold; }
+    ExportDialog RadioSet { width: 100%; }
+    ExportDialog #format { layout: horizontal; }
+    ExportDialog #format RadioButton { width: auto; }
+    ExportDialog #thresholds { height: auto; }
+    ExportDialog #thresholds Input { width: 12; }
+    ExportDialog #thresholds Label { padding: 1 1 0 0; }
+    ExportDialog #error { color: $error; height: auto; display: none; }
+    ExportDialog #error.shown { display: block; }
+    ExportDialog #buttons { height: auto; }
+    ExportDialog #buttons Button { margin-right: 2; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "export", "Export", priority=True, id="export.write"),
+        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+    ]
+
+    def __init__(
+        self,
+        profile: Profile,
+        selected: int | None = None,
+        filter_text: str = "",
+        default_path: str | Path | None = None,
+    ) -> None:
+        """
+        Args:
+            profile: The loaded profile.
+            selected: The selected function's number, for the subtree scope.
+            filter_text: The function table's filter, for the filter scope.
+            default_path: The output path to offer; by default the callgrind
+                file next to the first input.
+        """
+        super().__init__()
+        self.profile = profile
+        self.selected = selected
+        self.filter_text = filter_text.strip()
+        first = profile.files[0] if profile.files else "profile"
+        self.default_path = Path(default_path or default_output(first, ExportFormat.CALLGRIND))
+        self._writing = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Export the profile", classes="title")
+            with RadioSet(id="format") as formats:
+                formats.border_title = "Format"
+                for fmt, title in FORMAT_TITLES.items():
+                    yield RadioButton(title, value=fmt is self._initial_format(), id=fmt.value)
+            yield Label("Output file")
+            yield Input(str(self.default_path), id="path")
+            with Horizontal(id="thresholds"):
+                yield Label("Graph: hide nodes under %")
+                yield Input(f"{DEFAULT_NODE_THRESHOLD:g}", type="number", id="node")
+                yield Label("edges under %")
+                yield Input(f"{DEFAULT_EDGE_THRESHOLD:g}", type="number", id="edge")
+            with RadioSet(id="scope") as scopes:
+                scopes.border_title = "Functions"
+                yield RadioButton("the whole profile", value=True, id="whole")
+                under = "the selected function" if self.selected is None else self._selected_name()
+                yield RadioButton(
+                    Content(f"the subtree under {under}"),
+                    id="subtree",
+                    disabled=self.selected is None,
+                )
+                shown = f"'{self.filter_text}'" if self.filter_text else "(no filter)"
+                yield RadioButton(
+                    Content(f"the functions the filter shows: {shown}"),
+                    id="filter",
+                    disabled=not self.filter_text,
+                )
+            yield Label("", id="error", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button("Export", variant="primary", id="export")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    def _initial_format(self) -> ExportFormat:
+        for fmt in ExportFormat:
+            if self.default_path.suffix == fmt.suffix:
+                return fmt
+        return ExportFormat.CALLGRIND
+
+    def _selected_name(self) -> str:
+        assert self.selected is not None
+        name = self.profile.keys[self.selected][2]
+        return name if len(name) <= 40 else name[:39] + "…"
+
+    @on(RadioSet.Changed, "#format")
+    def _format_changed(self, event: RadioSet.Changed) -> None:
+        """Follow the format with the path's suffix, unless the user named it otherwise."""
+        path_input = self.query_one("#path", Input)
+        path = Path(path_input.value)
+        if path.suffix in _SUFFIXES and event.pressed.id is not None:
+            path_input.value = str(path.with_suffix(f".{event.pressed.id}"))
+
+    @on(Button.Pressed, "#export")
+    def _export_pressed(self) -> None:
+        self.action_export()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        if not self._writing:
+            self.dismiss(None)
+
+    def action_export(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Button) and focused.id == "cancel":
+            self.action_cancel()
+            return
+        if self._writing:
+            return
+        try:
+            request = self.request()
+        except ValueError as error:
+            self._show_error(str(error))
+            return
+        if request.path.exists() or request.path.is_symlink():
+
+            def answered(overwrite: bool | None) -> None:
+                if overwrite:
+                    self._start(replace(request, force=True))
+
+            self.app.push_screen(ConfirmOverwrite(request.path), answered)
+            return
+        self._start(request)
+
+    def request(self) -> ExportRequest:
+        """The export the dialog describes; ValueError for what cannot be exported."""
+        pressed = self.query_one("#format", RadioSet).pressed_button
+        fmt = ExportFormat(pressed.id) if pressed is not None and pressed.id else ExportFormat.DOT
+        text = self.query_one("#path", Input).value.strip()
+        if not text:
+            raise ValueError("give an output file")
+        thresholds = []
+        for widget_id, what in (("#node", "node"), ("#edge", "edge")):
+            value = self.query_one(widget_id, Input).value.strip() or "0"
+            try:
+                number = float(value)
+            except ValueError:
+                raise ValueError(f"the {what} threshold is not a number: {value}") from None
+            if not 0.0 <= number <= 100.0:
+                raise ValueError(f"the {what} threshold must be from 0 to 100")
+            thresholds.append(number)
+        scope = self.query_one("#scope", RadioSet).pressed_button
+        scope_id = scope.id if scope is not None else "whole"
+        return ExportRequest(
+            format=fmt,
+            path=Path(text).expanduser(),
+            node_threshold=thresholds[0],
+            edge_threshold=thresholds[1],
+            roots=(self.selected,) if scope_id == "subtree" and self.selected is not None else (),
+            filter_text=self.filter_text if scope_id == "filter" else "",
+        )
+
+    def _start(self, request: ExportRequest) -> None:
+        self._writing = True
+        self._show_error("")
+        self._write(request)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _write(self, request: ExportRequest) -> None:
+        try:
+            result = export_profile(self.profile, request)
+        except ExportError as error:
+            self.app.call_from_thread(self._failed, str(error))
+        else:
+            self.app.call_from_thread(self._done, request, result)
+
+    def _done(self, request: ExportRequest, result: ExportResult) -> None:
+        self._writing = False
+        if result.problem is not None:
+            self.app.notify(result.problem, title="Export", severity="warning", timeout=12)
+        else:
+            self.app.notify(f"Wrote {result.path}", title="Export")
+        self.dismiss(replace(request, path=result.path))
+
+    def _failed(self, message: str) -> None:
+        self._writing = False
+        self._show_error(message)
+        self.app.notify(message, title="Export failed", severity="error", timeout=10)
+
+    def _show_error(self, message: str) -> None:
+        error = self.query_one("#error", Label)
+        error.update(message)
+        error.set_class(bool(message), "shown")

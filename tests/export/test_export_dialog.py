@@ -1,0 +1,133 @@
+"""The export dialog, driven by Pilot from a tiny app that pushes it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.widgets import Input, Label, RadioButton
+
+from tests.export.conftest import listing
+from tuiprof.export.request import ExportFormat, ExportRequest
+from tuiprof.model.loaders import load_profile
+from tuiprof.model.profile import Profile
+from tuiprof.screens.export_dialog import ConfirmOverwrite, ExportDialog
+
+
+class DialogApp(App[None]):
+    """Pushes the dialog on start and keeps what it returned."""
+
+    def __init__(self, dialog: ExportDialog) -> None:
+        super().__init__()
+        self.dialog = dialog
+        self.results: list[ExportRequest | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.dialog, self.results.append)
+
+
+def make_dialog(profile_file: Path, **kwargs: object) -> tuple[Profile, DialogApp]:
+    profile = load_profile([str(profile_file)])
+    return profile, DialogApp(ExportDialog(profile, **kwargs))  # type: ignore[arg-type]
+
+
+async def settle(pilot: object) -> None:
+    app = pilot.app  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_enter_writes_the_default_callgrind(cprofile_file: Path) -> None:
+    _, app = make_dialog(cprofile_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.dialog.query_one("#path", Input).value == str(
+            cprofile_file.with_suffix(".callgrind")
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.results and app.results[0] is not None
+        assert app.results[0].format is ExportFormat.CALLGRIND
+        assert cprofile_file.with_suffix(".callgrind").read_text().startswith("# callgrind")
+        assert not isinstance(app.screen, ExportDialog)
+
+
+async def test_escape_cancels(cprofile_file: Path) -> None:
+    _, app = make_dialog(cprofile_file)
+    before = listing(cprofile_file.parent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.results == [None]
+    assert listing(cprofile_file.parent) == before
+
+
+async def test_choosing_dot_changes_the_suffix_and_writes_dot(cprofile_file: Path) -> None:
+    _, app = make_dialog(cprofile_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.click("#dot")
+        await pilot.pause()
+        path = app.dialog.query_one("#path", Input)
+        assert path.value == str(cprofile_file.with_suffix(".dot"))
+        await pilot.click("#export")
+        await settle(pilot)
+        assert cprofile_file.with_suffix(".dot").read_text().startswith("digraph")
+        assert app.results[0] is not None and app.results[0].format is ExportFormat.DOT
+
+
+async def test_existing_file_asks_first(cprofile_file: Path) -> None:
+    target = cprofile_file.with_suffix(".callgrind")
+    target.write_text("keep me")
+    _, app = make_dialog(cprofile_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmOverwrite)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        assert target.read_text() == "keep me"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert target.read_text().startswith("# callgrind")
+        assert app.results[0] is not None and app.results[0].force
+
+
+async def test_subtree_scope_and_error_stays_open(cprofile_file: Path) -> None:
+    profile = load_profile([str(cprofile_file)])
+    fib = next(i for i, key in enumerate(profile.keys) if key[2] == "fib")
+    app = DialogApp(ExportDialog(profile, fib, "leaf"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not app.dialog.query_one("#subtree", RadioButton).disabled
+        app.dialog.query_one("#subtree", RadioButton).value = True
+        path = app.dialog.query_one("#path", Input)
+        path.value = str(cprofile_file.parent / "missing" / "x.callgrind")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)  # still open, showing why
+        assert "no such folder" in str(app.dialog.query_one("#error", Label).render())
+        path.value = str(cprofile_file.parent / "fib.callgrind")
+        await pilot.press("enter")
+        await settle(pilot)
+        request = app.results[0]
+        assert request is not None and request.roots == (fib,)
+        names = [
+            line
+            for line in (cprofile_file.parent / "fib.callgrind").read_text().splitlines()
+            if line.startswith("fn=")
+        ]
+        assert names == ["fn=fib"]
+
+
+async def test_scopes_without_selection_or_filter_are_disabled(cprofile_file: Path) -> None:
+    _, app = make_dialog(cprofile_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.dialog.query_one("#subtree", RadioButton).disabled
+        assert app.dialog.query_one("#filter", RadioButton).disabled
