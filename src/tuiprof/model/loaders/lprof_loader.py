@@ -61,17 +61,28 @@ class _SafeUnpickler(pickle.Unpickler):
 def parse_lprof(path: str, data: bytes) -> tuple[RawTimings, float]:
     """Decode an ``.lprof`` file's bytes into ``(timings, unit)``, checked."""
     try:
-        obj = _SafeUnpickler(io.BytesIO(data)).load()
+        # Python 2's line_profiler wrote paths as byte strings: read them as UTF-8.
+        obj = _SafeUnpickler(io.BytesIO(data), encoding="utf-8").load()
     except pickle.UnpicklingError as error:
         text = str(error)
         if text.startswith("refused"):
             raise ProfileError(
                 path, f"is not a plain line_profiler file: {text} (nothing was run)"
             ) from None
+        if "truncated" in text:
+            raise ProfileError(path, "is truncated (the .lprof data ends too early)") from None
         raise ProfileError(path, "is not a valid .lprof file (bad pickle data)") from None
     except EOFError:
         raise ProfileError(path, "is truncated (the .lprof data ends too early)") from None
-    except (ValueError, TypeError, AttributeError, IndexError, KeyError, MemoryError):
+    except (
+        ValueError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        KeyError,
+        MemoryError,
+        OverflowError,
+    ):
         raise ProfileError(path, "is not a valid .lprof file (bad pickle data)") from None
     except RecursionError:
         raise ProfileError(path, "is not a valid .lprof file (nested too deeply)") from None

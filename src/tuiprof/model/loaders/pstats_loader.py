@@ -8,10 +8,11 @@ the load stays close to the cost of ``marshal.loads`` itself.
 from __future__ import annotations
 
 import functools
+import itertools
 import marshal
 import math
 import operator
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tuiprof.model.errors import ProfileError
@@ -63,6 +64,7 @@ def _normalize_keys(path: str, stats: dict[Any, Any]) -> RawStats:
         set(map(type, files)) == {str}
         and set(map(type, lines)) == {int}
         and set(map(type, names)) == {str}
+        and _caller_keys_are_plain(path, stats)
     ):
         return stats
     # The pure-Python profile module can leave a code object inside a key.
@@ -71,6 +73,27 @@ def _normalize_keys(path: str, stats: dict[Any, Any]) -> RawStats:
     for key, value in stats.items():
         fixed[_fix_key(path, key)] = _fix_value(path, value)
     return fixed
+
+
+def _caller_keys_are_plain(path: str, stats: dict[Any, Any]) -> bool:
+    """Whether every caller key is a plain ``(str, int, str)`` tuple.
+
+    Checked column by column over all edges in C loops: a set lookup per edge
+    would cost more than decoding the file.
+    """
+    values = stats.values()
+    if not set(map(type, values)) <= {tuple, list} or set(map(len, values)) != {5}:
+        raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
+    callers = list(map(operator.itemgetter(4), values))
+    if not set(map(type, callers)) <= {dict}:
+        raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
+    keys = list(itertools.chain.from_iterable(callers))
+    if not keys:
+        return True
+    if set(map(type, keys)) != {tuple} or set(map(len, keys)) != {3}:
+        raise ProfileError(path, "has a caller that is not a (file, line, name) key")
+    wanted = (str, int, str)
+    return all(set(map(type, map(operator.itemgetter(i), keys))) == {wanted[i]} for i in range(3))
 
 
 def _fix_key(path: str, key: tuple[Any, ...]) -> FunctionKey:
@@ -120,6 +143,7 @@ def _check_values(path: str, stats: RawStats, warnings: list[str]) -> None:
             raise ProfileError(path, "has times that are not numbers")
     if not set(map(type, callers)) <= {dict}:
         raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
+    _check_edges(path, itertools.chain.from_iterable(map(dict.values, callers)))
     total = functools.reduce(operator.add, tt, 0.0) + functools.reduce(operator.add, ct, 0.0)
     if not math.isfinite(total):
         raise ProfileError(path, "has times that are not finite numbers (NaN or infinity)")
@@ -128,3 +152,34 @@ def _check_values(path: str, stats: RawStats, warnings: list[str]) -> None:
             f"{path}: some times are negative (the profile module's calibration "
             "can cause this); they are shown as recorded"
         )
+
+
+def _check_edges(path: str, raw_edges: Iterable[Any]) -> None:
+    """Each caller edge is ``(nc, cc, tt, ct)`` or, from the ``profile`` module, a count.
+
+    A bad edge would only fail later, when its function's callers are shown;
+    checking here keeps every problem a load error. Column-wise, in C loops.
+    """
+    edges = list(raw_edges)
+    if not edges:
+        return
+    kinds = set(map(type, edges))
+    if not kinds <= {tuple, int}:
+        raise ProfileError(path, "has caller records of an unexpected shape")
+    timed = edges if kinds == {tuple} else [edge for edge in edges if type(edge) is tuple]
+    if not timed:
+        return
+    if set(map(len, timed)) != {4}:
+        raise ProfileError(path, "has caller records of an unexpected shape")
+    for column in (0, 1):
+        if not set(map(type, map(operator.itemgetter(column), timed))) <= {int}:
+            raise ProfileError(path, "has call counts that are not integers")
+    # One sum over every number of every edge: a non-number makes it raise,
+    # one NaN or infinity makes it NaN or infinite.
+    try:
+        total = sum(itertools.chain.from_iterable(timed))
+        finite = math.isfinite(total)
+    except TypeError:
+        raise ProfileError(path, "has times that are not numbers") from None
+    if not finite:
+        raise ProfileError(path, "has times that are not finite numbers (NaN or infinity)")

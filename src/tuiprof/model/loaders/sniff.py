@@ -8,7 +8,9 @@ reading can never block.
 from __future__ import annotations
 
 import enum
+import io
 import json
+import marshal
 import os
 import stat
 
@@ -85,7 +87,26 @@ def describe(data: bytes) -> str:
         if stripped.startswith("digraph") or stripped.startswith("strict digraph"):
             return "is a Graphviz dot file, not a profile"
         return "is a text file, not a pstats or .lprof profile"
+    kind = _marshal_type(data)
+    if kind is not None:
+        return f"holds marshal data of type {kind}, not a pstats dictionary"
     return "is not a profile (expected cProfile/pstats or line_profiler .lprof data)"
+
+
+def _marshal_type(data: bytes) -> str | None:
+    """The type of the one marshal object that is exactly the whole file, or None.
+
+    ``marshal`` builds data and never runs it (a code object is only decoded),
+    and requiring every byte to be used keeps random bytes from passing.
+    """
+    buffer = io.BytesIO(data)
+    try:
+        obj = marshal.load(buffer)
+    except (EOFError, ValueError, TypeError, MemoryError, RecursionError):
+        return None
+    if buffer.tell() != len(data):
+        return None
+    return type(obj).__name__
 
 
 def _looks_like_text(head: bytes) -> bool:
