@@ -21,7 +21,7 @@ FACT = ("app.py", 20, "fact")
 def diamond_stats() -> dict[Key, Any]:
     """main calls a and b; both call c; c calls d; b calls fact, which recurses."""
     return {
-        MAIN: (1, 1, 0.1, 10.0, {}),
+        MAIN: (1, 1, 0.5, 10.0, {}),
         A: (1, 1, 0.5, 6.0, {MAIN: (1, 1, 0.5, 6.0)}),
         B: (2, 2, 0.5, 3.0, {MAIN: (2, 2, 0.5, 3.0)}),
         C: (4, 4, 2.0, 8.0, {A: (3, 3, 1.5, 6.0), B: (1, 1, 0.5, 2.0)}),

@@ -157,7 +157,7 @@ class SourceView(ScrollView, can_focus=True):
     @property
     def gutter_width(self) -> int:
         if self.has_line_data:
-            return LINE_NO + sum(size for _, size in TIMING_COLUMNS) + HEAT_WIDTH + 2
+            return LINE_NO + sum(size for _, size in TIMING_COLUMNS) + HEAT_WIDTH + 3
         return LINE_NO + 1
 
     def show_function(self, fid: int) -> None:
@@ -296,11 +296,12 @@ class SourceView(ScrollView, can_focus=True):
             right = f"lines {self.span[0]}–{self.span[1]} "
         left = " " + self._title if self.fid >= 0 else " Source"
         room = max(0, width - cell_len(right) - 1)
-        return _text_strip(_fit(left, room) + " " + right, width, style)
+        left = _fit(left, room)
+        return _text_strip(left + " " * (room - cell_len(left)) + " " + right, width, style)
 
     def _columns_text(self) -> str:
         figures = "".join(title.rjust(size - 1) + " " for title, size in TIMING_COLUMNS)
-        return "line".rjust(LINE_NO - 1) + " " + figures + "heat".ljust(HEAT_WIDTH + 2) + "source"
+        return "line".rjust(LINE_NO - 1) + " " + figures + "heat".ljust(HEAT_WIDTH + 3) + "source"
 
     def _code_strip(self, row: int, width: int, scroll_x: int) -> Strip:
         line_no = row + 1
@@ -321,7 +322,7 @@ class SourceView(ScrollView, can_focus=True):
             share = timing.seconds / self._hottest if timing and self._hottest > 0 else 0.0
             heat = rich_base + self.get_component_rich_style("source-view--heat")
             segments.append(Segment(heat_bar(share), heat))
-            segments.append(Segment("│ ", gutter_style))
+            segments.append(Segment(" │ ", gutter_style))
         gutter = Strip(segments)
         code_width = max(0, width - gutter.cell_length)
         code = Strip(
