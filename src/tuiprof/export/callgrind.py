@@ -211,6 +211,14 @@ def _callers(
     renamed: dict[int, FunctionKey],
 ) -> dict[FunctionKey, tuple[int, int, float, float]]:
     raw: RawCallers = profile.callers_raw[fid]
+    if not renamed and all(
+        type(edge) is tuple
+        and (caller := find(key)) is not None
+        and (inside is None or inside[caller])
+        for key, edge in raw.items()
+    ):
+        # The usual case: hand over the loaded dictionary, no copy.
+        return raw  # type: ignore[return-value]
     result: dict[FunctionKey, tuple[int, int, float, float]] = {}
     for key, edge in raw.items():
         caller = find(key)
