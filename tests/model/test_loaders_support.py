@@ -19,7 +19,7 @@ WORKLOAD = textwrap.dedent(
 
 
     def factorial(n):
-        if n <= 1:
+        if n <= 1:  # caf\xe9: Latin-1 source
             return 1
         return n * factorial(n - 1)
 
