@@ -130,7 +130,7 @@ class TuiprofApp(App[int]):
 
     def on_profile_failed(self, message: ProfileFailed) -> None:
         self.load_error = message.error
-        self.exit(2)
+        self.exit(2, return_code=2)
 
     def _open(self, profile: Profile) -> None:
         from tuiprof.screens.main import MainScreen
@@ -219,6 +219,12 @@ class TuiprofApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def open_export(self) -> None:
-        """The export dialog (``e``)."""
-        self.notify("export: coming", timeout=3)
+    def open_export(self, filter_text: str = "") -> None:
+        """The export dialog (``e``), for the whole profile, the selection or the filter."""
+        from tuiprof.views.optional import optional_class
+
+        dialog = optional_class("tuiprof.screens.export_dialog", "ExportDialog")
+        if dialog is None or self.profile is None:
+            self.notify("export: coming", timeout=3)
+            return
+        self.push_screen(dialog(self.profile, self.selected, filter_text))

@@ -91,12 +91,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
-            yield Static(self._table(), id="help-keys")
+            yield Static(self.keys_table(), id="help-keys")
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()
 
-    def _table(self) -> Table:
+    def keys_table(self) -> Table:
         keymap: dict[str, str] = getattr(self.app, "user_keys", {})
         table = Table(box=None, expand=True, show_header=True, pad_edge=False)
         table.add_column("key", no_wrap=True, style="bold")

@@ -23,7 +23,12 @@ from tuiprof.views.callers import CallersView, EdgeTable
 from tuiprof.views.function_table import FunctionTable
 from tuiprof.views.header import StatusHeader
 from tuiprof.views.history_bar import HistoryBar
-from tuiprof.views.optional import make_call_tree, make_source_view, show_source
+from tuiprof.views.optional import (
+    make_call_tree,
+    make_source_view,
+    reveal_in_tree,
+    show_source,
+)
 
 if TYPE_CHECKING:
     from tuiprof.app import TuiprofApp
@@ -234,17 +239,22 @@ class MainScreen(Screen[None]):
             app.go_to(app.selected)
         self.query_one(ContentSwitcher).current = view
         if view == "tree":
-            self._ensure_built("tree", make_call_tree)
+            # The tree starts from the roots; later visits follow the selection.
+            if self._ensure_built("tree", make_call_tree):
+                reveal_in_tree(self.query_one("#tree", Container), app.selected)
         elif view == "source":
             self._ensure_built("source", make_source_view)
         self.show_selection(app.selected)
         self._focus_view(view)
         self.refresh_status()
 
-    def _ensure_built(self, view: str, make: Any) -> None:
+    def _ensure_built(self, view: str, make: Any) -> bool:
+        """Mount the view's widget on first use; True when it was there already."""
         pane = self.query_one(f"#{view}", Container)
-        if not pane.children:
-            pane.mount(make(self.profile, self.tuiprof.source_finder))
+        if pane.children:
+            return True
+        pane.mount(make(self.profile, self.tuiprof.source_finder))
+        return False
 
     def _focus_view(self, view: str) -> None:
         if view == "functions":
@@ -284,6 +294,7 @@ class MainScreen(Screen[None]):
             self.action_view("callers")
 
     def on_call_tree_view_function_chosen(self, event: Any) -> None:
+        event.stop()
         self.tuiprof.go_to(int(event.fid))
 
     @on(FunctionTable.QueryChanged)
@@ -361,4 +372,4 @@ class MainScreen(Screen[None]):
             self.notify("nothing further forward", timeout=2)
 
     def action_export(self) -> None:
-        self.tuiprof.open_export()
+        self.tuiprof.open_export(self.table.table_query.filter_text)

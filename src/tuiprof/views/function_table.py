@@ -84,6 +84,8 @@ class FunctionTable(RowTable):
 
     def on_mount(self) -> None:
         self.rows_changed()
+        if self.row_count():
+            self.cursor_row = 0
 
     def cells(self, row: int) -> Sequence[str]:
         p = self.profile

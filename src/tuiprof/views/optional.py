@@ -55,6 +55,16 @@ def show_source(pane: Widget, fid: int) -> None:
             show(fid)
 
 
+def reveal_in_tree(pane: Widget, fid: int) -> None:
+    """Open the call tree mounted in ``pane`` down to ``fid``."""
+    if fid < 0:
+        return
+    for child in pane.children:
+        reveal = getattr(child, "reveal", None)
+        if callable(reveal):
+            reveal(fid)
+
+
 def make_source_finder(profile: Profile, source_roots: Any = (), path_maps: Any = ()) -> Any:
     """A ``SourceFinder`` for the profile's files, or None when the module is missing."""
     finder = optional_class("tuiprof.model.source", "SourceFinder")

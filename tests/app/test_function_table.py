@@ -1,0 +1,194 @@
+"""The function table's keys, asserted on state: sort, filter, toggles, cursor."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from tests.app.conftest import BOOT, JSON, LEN, MAIN, PARSE, RENDER, WALK
+from tuiprof.app import TuiprofApp
+from tuiprof.model.profile import Profile
+from tuiprof.model.table import SortKey
+from tuiprof.screens.main import MainScreen
+from tuiprof.views.function_table import FunctionTable
+
+
+def table_of(app: TuiprofApp) -> FunctionTable:
+    return app.screen.query_one(FunctionTable)
+
+
+def keys_of(app: TuiprofApp) -> list[tuple[str, int, str]]:
+    assert app.profile is not None
+    return [app.profile.keys[fid] for fid in table_of(app).rows]
+
+
+async def test_opens_sorted_by_tottime_with_the_top_row_selected(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert keys_of(app) == [PARSE, RENDER, WALK, JSON, BOOT, LEN, MAIN]
+        assert app.selected == small.find(PARSE)
+        assert table_of(app).table_query.sort is SortKey.TOTTIME
+
+
+async def test_number_keys_sort_and_the_same_key_reverses(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        table = table_of(app)
+        await pilot.press("1")
+        assert (table.table_query.sort, table.table_query.reverse) == (SortKey.NCALLS, False)
+        assert keys_of(app)[0] == LEN
+        await pilot.press("1")
+        assert table.table_query.reverse is True
+        assert keys_of(app)[-1] == LEN
+        await pilot.press("3")
+        assert (table.table_query.sort, table.table_query.reverse) == (
+            SortKey.TOTTIME_PERCALL,
+            False,
+        )
+        assert keys_of(app)[0] == PARSE  # 0.150 per call
+        await pilot.press("4")
+        assert keys_of(app)[:2] == [MAIN, PARSE]
+        await pilot.press("5")
+        assert table.table_query.sort is SortKey.CUMTIME_PERCALL
+        assert keys_of(app)[0] == MAIN
+        await pilot.press("6")
+        assert table.table_query.sort is SortKey.NAME
+        assert keys_of(app)[0] == LEN  # "<built-in…" sorts first
+        assert keys_of(app)[-1] == WALK
+        await pilot.press("2")
+        assert table.table_query.sort is SortKey.TOTTIME
+
+
+async def test_sorting_keeps_the_selected_function(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        await pilot.press("down", "down")  # WALK
+        assert app.selected == small.find(WALK)
+        await pilot.press("6")
+        assert app.selected == small.find(WALK)
+        assert table_of(app).highlighted == small.find(WALK)
+
+
+async def test_clicking_a_header_sorts(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = table_of(app)
+        await pilot.click(FunctionTable, offset=(3, 0))  # "ncalls"
+        assert table.table_query.sort is SortKey.NCALLS
+        await pilot.click(FunctionTable, offset=(60, 0))  # "function"
+        assert table.table_query.sort is SortKey.NAME
+
+
+async def test_clicking_a_row_moves_the_cursor(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.click(FunctionTable, offset=(20, 3))  # third row
+        assert app.selected == small.find(WALK)
+
+
+async def test_cursor_keys(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = table_of(app)
+        await pilot.press("down")
+        assert table.cursor_row == 1 and app.selected == small.find(RENDER)
+        await pilot.press("end")
+        assert app.selected == small.find(MAIN)
+        await pilot.press("up")
+        assert app.selected == small.find(LEN)
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("pagedown")
+        assert table.cursor_row == len(table.rows) - 1
+        await pilot.press("pageup")
+        assert table.cursor_row == 0
+        # Moving the cursor selects without a history step.
+        assert app.history.entries == []
+
+
+async def test_filter_terms_are_anded_and_escape_clears(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"app")
+        assert set(keys_of(app)) == {MAIN, PARSE, WALK, RENDER}
+        await pilot.press("space", *"walk")
+        assert keys_of(app) == [WALK]
+        assert table_of(app).table_query.filter_text == "app walk"
+        assert app.selected == small.find(WALK)
+        await pilot.press("enter")
+        assert isinstance(app.focused, FunctionTable)
+        assert keys_of(app) == [WALK]
+        await pilot.press("slash", "escape")
+        assert len(keys_of(app)) == len(small)
+        assert table_of(app).table_query.filter_text == ""
+
+
+async def test_filter_takes_regular_expressions(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        await pilot.press("slash", *"^(parse|render)")
+        assert set(keys_of(app)) == {PARSE, RENDER}
+
+
+async def test_a_bad_regex_notifies_and_keeps_the_last_rows(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        await pilot.press("slash", *"pa")
+        before = keys_of(app)
+        await pilot.press("(")
+        await pilot.pause()
+        assert keys_of(app) == before
+        assert app.screen.query_one("#filter").has_class("-invalid")
+        assert any("regular expression" in n.message for n in app._notifications)
+        await pilot.press("enter")  # refused while invalid
+        assert isinstance(app.focused, Input)
+        await pilot.press("backspace")
+        assert not app.screen.query_one("#filter").has_class("-invalid")
+
+
+async def test_no_match_says_so(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        await pilot.press("slash", *"nothinghere", "enter")
+        table = table_of(app)
+        assert table.row_count() == 0
+        assert "no function matches" in table.empty_message()
+        assert app.selected >= 0  # the last selection stays
+
+
+async def test_hide_toggles(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        await pilot.press("i")
+        assert BOOT not in keys_of(app)
+        await pilot.press("b")
+        assert LEN not in keys_of(app)
+        await pilot.press("l")
+        assert JSON not in keys_of(app)
+        assert set(keys_of(app)) == {MAIN, PARSE, WALK, RENDER}
+        await pilot.press("i", "b", "l")
+        assert len(keys_of(app)) == len(small)
+
+
+async def test_percent_toggle(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        table = table_of(app)
+        assert table.cells(0)[1] == "300.0ms"
+        await pilot.press("percent_sign")
+        assert table.percent is True
+        total = small.total_time
+        assert table.cells(0)[1] == f"{100 * 0.3 / total:.1f}%"
+        await pilot.press("percent_sign")
+        assert table.percent is False
+
+
+async def test_recursive_calls_show_as_nc_over_cc(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        row = list(table_of(app).rows).index(small.find(WALK))
+        assert table_of(app).cells(row)[0] == "40/10"

@@ -1,0 +1,144 @@
+"""Views, callers/callees, and the history: enter, back, forward, the trail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import ContentSwitcher
+
+from tests.app.conftest import JSON, LEN, MAIN, PARSE, RENDER, WALK, wide_stats, write_profile
+from tuiprof.app import TuiprofApp
+from tuiprof.model.loaders import load_profile
+from tuiprof.model.profile import Profile
+from tuiprof.model.table import SortKey
+from tuiprof.screens.main import MainScreen
+from tuiprof.views.callers import CallersView, EdgeTable
+from tuiprof.views.history_bar import HistoryBar
+
+
+def main_screen(app: TuiprofApp) -> MainScreen:
+    assert isinstance(app.screen, MainScreen)
+    return app.screen
+
+
+def edges_of(app: TuiprofApp, side: str) -> list[tuple[str, int, str]]:
+    table = app.screen.query_one(f"#{side}-table", EdgeTable)
+    return [edge.other_key for edge in table.edges]
+
+
+async def test_view_keys_switch_views(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        switcher = app.screen.query_one(ContentSwitcher)
+        for key, view in (("c", "callers"), ("t", "tree"), ("s", "source"), ("f", "functions")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert switcher.current == view
+            assert main_screen(app).view == view
+
+
+async def test_c_shows_callers_and_callees_of_the_selection(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        await pilot.press("c")
+        assert app.selected == small.find(PARSE)
+        assert app.history.entries == [small.find(PARSE)]
+        assert edges_of(app, "callers") == [MAIN]
+        assert edges_of(app, "callees") == [JSON, LEN]  # by edge cumtime
+        assert isinstance(app.focused, EdgeTable)
+
+
+async def test_enter_on_the_table_goes_to_the_function(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        await pilot.press("down", "enter")
+        assert app.selected == small.find(RENDER)
+        assert app.history.current == small.find(RENDER)
+        assert main_screen(app).view == "callers"
+
+
+async def test_enter_back_and_forward(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        parse, main = small.find(PARSE), small.find(MAIN)
+        await pilot.press("c")  # PARSE; focus on its callers
+        await pilot.press("enter")  # to MAIN, its caller
+        assert app.selected == main
+        await pilot.press("tab")  # the callees of MAIN
+        assert app.focused is app.screen.query_one("#callees-table")
+        await pilot.press("enter")  # MAIN's largest callee: PARSE again
+        assert app.history.entries == [parse, main, parse]
+        await pilot.press("down", "enter")  # PARSE's callees: JSON, then LEN
+        assert app.history.entries == [parse, main, parse, small.find(LEN)]
+        await pilot.press("backspace")
+        assert app.selected == parse
+        await pilot.press("alt+left")
+        assert app.selected == main
+        await pilot.press("alt+right")
+        assert app.selected == parse
+        await pilot.press("alt+right")
+        assert app.history.position == len(app.history.entries) - 1
+        await pilot.press("backspace", "backspace", "backspace", "backspace")
+        assert app.selected == parse and app.history.position == 0
+        assert not app.history.can_go_back
+
+
+async def test_the_trail_shows_the_history(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.press("c", "enter")
+        trail = str(app.screen.query_one(HistoryBar).render())
+        assert "parse" in trail and "main" in trail
+        assert trail.index("parse") < trail.index("main")
+
+
+async def test_back_from_the_table_walks_history_too(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        await pilot.press("enter")  # PARSE, callers view
+        await pilot.press("f", "down", "down", "enter")  # WALK
+        assert app.selected == small.find(WALK)
+        await pilot.press("f", "backspace")
+        assert app.selected == small.find(PARSE)
+        # The table follows the selection.
+        table = main_screen(app).table
+        assert table.highlighted == small.find(PARSE)
+
+
+async def test_edge_tables_sort_with_the_number_keys(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        await pilot.press("c", "tab")
+        table = app.screen.query_one("#callees-table", EdgeTable)
+        assert app.focused is table
+        await pilot.press("1")
+        assert table.sort is SortKey.NCALLS
+        assert edges_of(app, "callees") == [LEN, JSON]
+        await pilot.press("1")
+        assert table.reverse is True
+        assert edges_of(app, "callees") == [JSON, LEN]
+        await pilot.press("6")
+        assert table.sort is SortKey.NAME
+        assert edges_of(app, "callees")[0] == LEN
+
+
+async def test_edges_show_their_own_figures_and_share(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        await pilot.press("c")
+        table = app.screen.query_one("#callees-table", EdgeTable)
+        # PARSE's cumtime is 0.420; the JSON edge's cumtime 0.120.
+        assert table.cells(0) == ("2", "120.0ms", "120.0ms", "28.6%", table.cells(0)[4])
+        await pilot.press("percent_sign")
+        assert table.cells(0)[1].endswith("%")
+
+
+async def test_a_function_with_many_callers(tmp_path: Path) -> None:
+    profile = load_profile([str(write_profile(tmp_path / "wide.prof", wide_stats(10_000)))])
+    app = TuiprofApp(profile)
+    async with app.run_test() as pilot:
+        await pilot.press("c")
+        view = app.screen.query_one(CallersView)
+        assert len(view.callers.edges) == 10_000
+        await pilot.press("end")
+        assert view.callers.cursor_row == 9_999
