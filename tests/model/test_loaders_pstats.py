@@ -230,3 +230,39 @@ def test_random_stats_round_trip_equal_pstats(tmp_path: Path, parts: list[dict[A
     assert_equals_pstats(profile, pstats.Stats(*paths))
     if len(parts) > 1:
         assert merge_pstats(parts) == pstats.Stats(*paths).stats  # type: ignore[attr-defined]
+
+
+# --- the shipped samples -----------------------------------------------------------------
+
+SAMPLE_FOLDER = Path(__file__).resolve().parents[2] / "sample_profiles"
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in SAMPLE_FOLDER.glob("*.prof")) or ["(no samples)"]
+)
+def test_samples_equal_pstats(name: str) -> None:
+    path = SAMPLE_FOLDER / name
+    if not path.exists():
+        pytest.skip("no sample profiles written yet")
+    assert_equals_pstats(load_profile([str(path)]), pstats.Stats(str(path)))
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in SAMPLE_FOLDER.glob("*.lprof")) or ["(no samples)"]
+)
+def test_sample_lines_equal_line_profiler(name: str) -> None:
+    import line_profiler
+
+    path = SAMPLE_FOLDER / name
+    if not path.exists():
+        pytest.skip("no sample profiles written yet")
+    stats = line_profiler.load_stats(str(path))
+    profile = load_profile([str(path)])
+    got = {
+        (fl.file, fl.first_line, fl.name): [(t.line, t.hits, t.seconds) for t in fl.lines]
+        for fl in profile.lines.values()
+    }
+    assert got == {
+        key: [(line, hits, time * stats.unit) for line, hits, time in sorted(rows)]
+        for key, rows in stats.timings.items()
+    }
