@@ -59,6 +59,9 @@ def short_path(file: str) -> str:
 def label(key: FunctionKey) -> str:
     """``name  file:line``, or the bare name for built-ins."""
     file, line, name = key
+    if not (isinstance(file, str) and isinstance(name, str)):
+        # Caller keys are checked for shape only: show odd parts as text.
+        file, name = str(file), str(name)
     if is_builtin(key):
         return name
     return f"{name}  {short_path(file)}:{line}"

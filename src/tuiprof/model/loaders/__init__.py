@@ -10,20 +10,20 @@ from __future__ import annotations
 import functools
 import gc
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
 
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.loaders.lprof_loader import RawTimings, parse_lprof
-from tuiprof.model.loaders.pstats_loader import RawStats, parse_pstats
+from tuiprof.model.loaders.pstats_loader import Columns, RawStats, parse_pstats_columns
 from tuiprof.model.loaders.sniff import Format, describe, read_input, sniff
 from tuiprof.model.names import FunctionKey
 from tuiprof.model.profile import FunctionLines, LineTiming, Profile, RawCallers
 
 __all__ = ["ProfileError", "load_profile", "merge_pstats"]
 
-T = TypeVar("T")
+
+_FREEZE_ABOVE = 200_000
 
 
 @contextmanager
@@ -39,38 +39,39 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            # Everything allocated meanwhile sits in the youngest generation;
+            # the first collection after enabling would walk all of it. A big
+            # profile lives as long as the session, so it moves to the
+            # permanent generation instead (reference counting still frees it).
+            if gc.get_count()[0] > _FREEZE_ABOVE:
+                gc.freeze()
             gc.enable()
-
-
-def _parse(path: str, parse: Callable[[str, bytes], T], data: bytes) -> T:
-    with _gc_paused():
-        return parse(path, data)
 
 
 def load_profile(paths: Sequence[str]) -> Profile:
     """Load, check, merge and join the given files; :class:`ProfileError` on any problem."""
     if not paths:
         raise ValueError("no input files")
-    pstats_parts: list[tuple[str, RawStats]] = []
+    pstats_parts: list[tuple[str, RawStats, Columns]] = []
     lprof_parts: list[tuple[str, RawTimings, float]] = []
     warnings: list[str] = []
-    for path in paths:
-        data = read_input(path)
-        kind = sniff(data)
-        if kind is Format.PSTATS:
-            stats, notes = _parse(path, parse_pstats, data)
-            pstats_parts.append((path, stats))
-            warnings.extend(notes)
-        elif kind is Format.LPROF:
-            timings, unit = _parse(path, parse_lprof, data)
-            lprof_parts.append((path, timings, unit))
-        else:
-            raise ProfileError(path, describe(data))
-        del data
     with _gc_paused():
+        for path in paths:
+            data = read_input(path)
+            kind = sniff(data)
+            if kind is Format.PSTATS:
+                stats, columns, notes = parse_pstats_columns(path, data)
+                pstats_parts.append((path, stats, columns))
+                warnings.extend(notes)
+            elif kind is Format.LPROF:
+                timings, unit = parse_lprof(path, data)
+                lprof_parts.append((path, timings, unit))
+            else:
+                raise ProfileError(path, describe(data))
+            del data
         if pstats_parts:
             profile = _profile_from_pstats(
-                [stats for _, stats in pstats_parts], tuple(paths), warnings
+                [(stats, columns) for _, stats, columns in pstats_parts], tuple(paths), warnings
             )
         else:
             profile = _empty_profile(tuple(paths), warnings)
@@ -118,25 +119,24 @@ def _add_func_stats(
     return (cc + t_cc, nc + t_nc, tt + t_tt, ct + t_ct, merged_callers)
 
 
-def _total_tt(stats: RawStats) -> float:
-    # pstats adds with ``+=`` in dict order; sum() compensates on 3.12+ and
-    # would differ in the last bits.
-    return functools.reduce(operator.add, (v[2] for v in stats.values()), 0)
-
-
 def _profile_from_pstats(
-    parts: list[RawStats], files: tuple[str, ...], warnings: list[str]
+    parts: list[tuple[RawStats, Columns]], files: tuple[str, ...], warnings: list[str]
 ) -> Profile:
     # pstats.Stats(a, b, c): total_tt = total(a) + total(c) + total(b)
-    total_time = _total_tt(parts[0])
-    for stats in reversed(parts[1:]):
-        total_time += _total_tt(stats)
-    stats = merge_pstats(parts) if len(parts) > 1 else parts[0]
-    keys = list(stats)
-    if keys:
-        cc, nc, tt, ct, callers = (list(column) for column in zip(*stats.values(), strict=True))
+    totals = [functools.reduce(operator.add, columns[2], 0) for _, columns in parts]
+    total_time = totals[0]
+    for total in reversed(totals[1:]):
+        total_time += total
+    if len(parts) == 1:
+        stats, (cc, nc, tt, ct, callers) = parts[0]
+        keys = list(stats)
     else:
-        cc, nc, tt, ct, callers = [], [], [], [], []
+        merged = merge_pstats([stats for stats, _ in parts])
+        keys = list(merged)
+        if keys:
+            cc, nc, tt, ct, callers = (list(c) for c in zip(*merged.values(), strict=True))
+        else:
+            cc, nc, tt, ct, callers = [], [], [], [], []
     return Profile(
         keys=keys,
         primitive_calls=cc,

@@ -12,7 +12,6 @@ import itertools
 import marshal
 import math
 import operator
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tuiprof.model.errors import ProfileError
@@ -24,11 +23,19 @@ RawStats = dict[FunctionKey, tuple[int, int, float, float, RawCallers]]
 SAMPLED_MARKER = ("__sampled__",)
 """Python 3.15's sampling profiler adds this entry to the pstats dictionary."""
 
-_NUMBER = (int, float)
+
+Columns = tuple[list[int], list[int], list[float], list[float], list[RawCallers]]
+"""A stats dictionary's values as five columns: cc, nc, tt, ct, callers."""
 
 
 def parse_pstats(path: str, data: bytes) -> tuple[RawStats, list[str]]:
-    """Decode and check a pstats file's bytes; also return warnings for the user.
+    """Decode and check a pstats file's bytes; also return warnings for the user."""
+    stats, _columns, warnings = parse_pstats_columns(path, data)
+    return stats, warnings
+
+
+def parse_pstats_columns(path: str, data: bytes) -> tuple[RawStats, Columns, list[str]]:
+    """Decode and check a pstats file's bytes, returning its values as columns too.
 
     ``marshal`` builds data but never runs it, so even a file holding a code
     object is safe to decode. The caller should pause the garbage collector
@@ -48,52 +55,49 @@ def parse_pstats(path: str, data: bytes) -> tuple[RawStats, list[str]]:
         stats = dict(stats)
         del stats[SAMPLED_MARKER]
         warnings.append(f"{path}: sampled profile; call counts are sample counts")
-    stats = _normalize_keys(path, stats)
-    _check_values(path, stats, warnings)
-    return stats, warnings
+    if not _keys_are_plain(path, stats):
+        # The pure-Python profile module can leave a code object inside a key.
+        # Rare, so the slow path may rebuild every key and every caller reference.
+        stats = {_fix_key(path, key): _fix_value(path, value) for key, value in stats.items()}
+    columns = _columns(path, stats)
+    _check_values(path, columns, warnings)
+    return stats, columns, warnings
 
 
-def _normalize_keys(path: str, stats: dict[Any, Any]) -> RawStats:
-    keys = list(stats)
-    if not keys:
-        return stats
-    if set(map(type, keys)) != {tuple} or set(map(len, keys)) != {3}:
-        raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
-    files, lines, names = zip(*keys, strict=True)
-    if (
-        set(map(type, files)) == {str}
-        and set(map(type, lines)) == {int}
-        and set(map(type, names)) == {str}
-        and _caller_keys_are_plain(path, stats)
-    ):
-        return stats
-    # The pure-Python profile module can leave a code object inside a key.
-    # Rare, so the slow path may rebuild every key and every caller reference.
-    fixed: RawStats = {}
-    for key, value in stats.items():
-        fixed[_fix_key(path, key)] = _fix_value(path, value)
-    return fixed
+def _shape_error(path: str) -> ProfileError:
+    return ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
 
 
-def _caller_keys_are_plain(path: str, stats: dict[Any, Any]) -> bool:
-    """Whether every caller key is a plain ``(str, int, str)`` tuple.
+def _keys_are_plain(path: str, stats: dict[Any, Any]) -> bool:
+    """Whether every function key is a plain ``(str, int, str)`` tuple.
 
-    Checked column by column over all edges in C loops: a set lookup per edge
-    would cost more than decoding the file.
+    ``zip(strict=True)`` over the keys checks their length and gives columns
+    whose types one ``set(map(type, …))`` each checks, all in C loops.
     """
-    values = stats.values()
-    if not set(map(type, values)) <= {tuple, list} or set(map(len, values)) != {5}:
-        raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
-    callers = list(map(operator.itemgetter(4), values))
-    if not set(map(type, callers)) <= {dict}:
-        raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
-    keys = list(itertools.chain.from_iterable(callers))
-    if not keys:
+    if not stats:
         return True
-    if set(map(type, keys)) != {tuple} or set(map(len, keys)) != {3}:
-        raise ProfileError(path, "has a caller that is not a (file, line, name) key")
-    wanted = (str, int, str)
-    return all(set(map(type, map(operator.itemgetter(i), keys))) == {wanted[i]} for i in range(3))
+    if not set(map(type, stats)) <= {tuple}:
+        raise _shape_error(path)
+    try:
+        files, lines, names = zip(*stats, strict=True)
+    except ValueError:
+        raise _shape_error(path) from None
+    if not set(map(type, lines)) <= {int} and not all(isinstance(n, int) for n in lines):
+        raise _shape_error(path)
+    return set(map(type, files)) == {str} and set(map(type, names)) == {str}
+
+
+def _columns(path: str, stats: RawStats) -> Columns:
+    if not stats:
+        return [], [], [], [], []
+    values = stats.values()
+    if not set(map(type, values)) <= {tuple, list}:
+        raise _shape_error(path)
+    try:
+        cc, nc, tt, ct, callers = zip(*values, strict=True)
+    except ValueError:
+        raise _shape_error(path) from None
+    return list(cc), list(nc), list(tt), list(ct), list(callers)
 
 
 def _fix_key(path: str, key: tuple[Any, ...]) -> FunctionKey:
@@ -128,22 +132,17 @@ def _as_text(path: str, part: object) -> str:
     raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
 
 
-def _check_values(path: str, stats: RawStats, warnings: list[str]) -> None:
-    values: Sequence[Any] = list(stats.values())
-    if not values:
+def _check_values(path: str, columns: Columns, warnings: list[str]) -> None:
+    cc, nc, tt, ct, callers = columns
+    if not tt:
         return
-    if not set(map(type, values)) <= {tuple, list} or set(map(len, values)) != {5}:
-        raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
-    cc, nc, tt, ct, callers = zip(*values, strict=True)
-    for column in (cc, nc):
-        if not set(map(type, column)) <= {int}:
-            raise ProfileError(path, "has call counts that are not integers")
-    for column in (tt, ct):
-        if not set(map(type, column)) <= {int, float}:
-            raise ProfileError(path, "has times that are not numbers")
+    if not set(map(type, cc)) <= {int} or not set(map(type, nc)) <= {int}:
+        raise ProfileError(path, "has call counts that are not integers")
+    if not set(map(type, tt)) <= {int, float} or not set(map(type, ct)) <= {int, float}:
+        raise ProfileError(path, "has times that are not numbers")
     if not set(map(type, callers)) <= {dict}:
-        raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
-    _check_edges(path, itertools.chain.from_iterable(map(dict.values, callers)))
+        raise _shape_error(path)
+    _check_callers(path, callers)
     total = functools.reduce(operator.add, tt, 0.0) + functools.reduce(operator.add, ct, 0.0)
     if not math.isfinite(total):
         raise ProfileError(path, "has times that are not finite numbers (NaN or infinity)")
@@ -154,13 +153,22 @@ def _check_values(path: str, stats: RawStats, warnings: list[str]) -> None:
         )
 
 
-def _check_edges(path: str, raw_edges: Iterable[Any]) -> None:
-    """Each caller edge is ``(nc, cc, tt, ct)`` or, from the ``profile`` module, a count.
+def _check_callers(path: str, callers: list[RawCallers]) -> None:
+    """Each caller key is a ``(file, line, name)`` triple, each edge ``(nc, cc, tt, ct)``.
 
     A bad edge would only fail later, when its function's callers are shown;
-    checking here keeps every problem a load error. Column-wise, in C loops.
+    checking here keeps every problem a load error. One C-level ``sum`` per
+    column does the work of a type check: a float among the counts makes the
+    sum a float, a non-number makes it raise, a NaN or infinity stays in it.
+    The element types of caller keys are not checked one by one (that alone
+    would cost a quarter of the decoding time); names are shown with ``str``.
     """
-    edges = list(raw_edges)
+    try:
+        if not set(map(len, itertools.chain.from_iterable(callers))) <= {3}:
+            raise TypeError
+    except TypeError:
+        raise ProfileError(path, "has a caller that is not a (file, line, name) key") from None
+    edges: list[Any] = list(itertools.chain.from_iterable(map(dict.values, callers)))
     if not edges:
         return
     kinds = set(map(type, edges))
@@ -171,15 +179,13 @@ def _check_edges(path: str, raw_edges: Iterable[Any]) -> None:
         return
     if set(map(len, timed)) != {4}:
         raise ProfileError(path, "has caller records of an unexpected shape")
-    for column in (0, 1):
-        if not set(map(type, map(operator.itemgetter(column), timed))) <= {int}:
-            raise ProfileError(path, "has call counts that are not integers")
-    # One sum over every number of every edge: a non-number makes it raise,
-    # one NaN or infinity makes it NaN or infinite.
     try:
-        total = sum(itertools.chain.from_iterable(timed))
-        finite = math.isfinite(total)
+        counts = sum(map(operator.itemgetter(0), timed)) + sum(map(operator.itemgetter(1), timed))
+        times = functools.reduce(operator.add, map(operator.itemgetter(2), timed), 0.0)
+        times += functools.reduce(operator.add, map(operator.itemgetter(3), timed), 0.0)
     except TypeError:
-        raise ProfileError(path, "has times that are not numbers") from None
-    if not finite:
+        raise ProfileError(path, "has times or counts that are not numbers") from None
+    if type(counts) is not int:
+        raise ProfileError(path, "has call counts that are not integers")
+    if not isinstance(times, float) or not math.isfinite(times):
         raise ProfileError(path, "has times that are not finite numbers (NaN or infinity)")
