@@ -7,6 +7,7 @@ to load in a thread while a loading indicator shows.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -27,6 +28,10 @@ from tuiprof.model.profile import Profile
 if TYPE_CHECKING:
     from tuiprof.model.table import FunctionTableModel
     from tuiprof.screens.main import MainScreen
+
+
+FREEZE_ABOVE = 20_000
+"""Profiles with this many functions are moved out of the garbage collector's sight."""
 
 
 class LoadingScreen(Screen[None]):
@@ -137,6 +142,11 @@ class TuiprofApp(App[int]):
         from tuiprof.views.optional import make_source_finder
 
         self.profile = profile
+        if len(profile) >= FREEZE_ABOVE:
+            # Millions of tuples and dicts that live as long as the app: without
+            # this, every full collection walks them all (half a second each on
+            # 300,000 functions), and widget creation triggers collections.
+            gc.freeze()
         if self.source_finder is None:
             self.source_finder = make_source_finder(profile, self._source_roots, self._path_maps)
         screen = MainScreen(profile)

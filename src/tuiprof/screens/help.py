@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -96,40 +97,53 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()
 
-    def keys_table(self) -> Table:
+    def keys_table(self) -> Group:
+        """Every section's keys, then the notes."""
         keymap: dict[str, str] = getattr(self.app, "user_keys", {})
-        table = Table(box=None, expand=True, show_header=True, pad_edge=False)
-        table.add_column("key", no_wrap=True, style="bold")
-        table.add_column("does", ratio=1)
-        table.add_column("id (keymap)", no_wrap=True, style="dim")
+        tables: list[Table] = []
         for where, bindings in binding_sections():
-            table.add_row(Text(where, style="bold underline"), "", "")
+            table = _section(where)
             for binding in _bindings_in(bindings):
-                key = keymap.get(binding.id or "", binding.key)
-                if key == binding.key and binding.key_display:
-                    shown = binding.key_display
-                else:
-                    shown = ", ".join(
-                        self.app.get_key_display(Binding(k.strip(), "")) for k in key.split(",")
-                    )
                 table.add_row(
-                    Text(shown),
+                    Text(self._key_text(binding, keymap)),
                     Text(binding.tooltip or binding.description or binding.action),
                     binding.id or "",
                 )
-            table.add_row("", "", "")
-        table.add_row(Text("Notes", style="bold underline"), "", "")
-        table.add_row("ctrl+p", "Command palette: every action by name", "")
-        table.add_row(ESTIMATE_MARK, Text(ESTIMATE_NOTE), "")
-        table.add_row(
+            tables.append(table)
+        notes = _section("Notes")
+        notes.add_row("ctrl+p", "Command palette: every action by name", "")
+        notes.add_row(ESTIMATE_MARK, Text(ESTIMATE_NOTE), "")
+        notes.add_row(
             "%",
             "Percent mode shows tottime and cumtime as a share of the profile's total; "
             "per-call columns stay in time units.",
             "",
         )
-        table.add_row(
-            "keys",
-            Text(f'Remap in {keymap_path()}: a [keys] table, binding_id = "key".'),
+        notes.add_row(
+            "keymap",
+            Text(f'{keymap_path()}: a [keys] table of binding_id = "key" lines.'),
             "",
         )
-        return table
+        tables.append(notes)
+        return Group(*tables)
+
+    def _key_text(self, binding: Binding, keymap: dict[str, str]) -> str:
+        key = keymap.get(binding.id or "", binding.key)
+        if key == binding.key and binding.key_display:
+            return binding.key_display
+        return ", ".join(self.app.get_key_display(Binding(k.strip(), "")) for k in key.split(","))
+
+
+def _section(title: str) -> Table:
+    table = Table(
+        title=Text(title, style="bold underline"),
+        title_justify="left",
+        box=None,
+        expand=True,
+        show_header=False,
+        pad_edge=False,
+    )
+    table.add_column("key", width=16, no_wrap=True, style="bold")
+    table.add_column("does", ratio=1)
+    table.add_column("id", width=20, no_wrap=True, style="dim")
+    return table

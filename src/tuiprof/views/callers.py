@@ -51,9 +51,9 @@ class EdgeTable(RowTable):
     BINDINGS: ClassVar[list[BindingType]] = [*SORT_BINDINGS]
 
     columns: ClassVar[tuple[Column, ...]] = (
-        Column("calls", 11, SortKey.NCALLS),
-        Column("tottime", 8, SortKey.TOTTIME),
-        Column("cumtime", 8, SortKey.CUMTIME),
+        Column("calls", 11, SortKey.NCALLS, drop=2),
+        Column("tottime", 8, SortKey.TOTTIME, drop=3),
+        Column("cumtime", 8, SortKey.CUMTIME, drop=1),
         Column("share", 7),
         Column("function", 0, SortKey.NAME, align="left"),
     )

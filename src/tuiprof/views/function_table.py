@@ -54,11 +54,11 @@ class FunctionTable(RowTable):
     BINDINGS: ClassVar[list[BindingType]] = [*SORT_BINDINGS]
 
     columns: ClassVar[tuple[Column, ...]] = (
-        Column("ncalls", 11, SortKey.NCALLS),
+        Column("ncalls", 11, SortKey.NCALLS, drop=3),
         Column("tottime", 8, SortKey.TOTTIME),
-        Column("percall", 8, SortKey.TOTTIME_PERCALL),
-        Column("cumtime", 8, SortKey.CUMTIME),
-        Column("percall", 8, SortKey.CUMTIME_PERCALL),
+        Column("percall", 8, SortKey.TOTTIME_PERCALL, drop=5),
+        Column("cumtime", 8, SortKey.CUMTIME, drop=1),
+        Column("percall", 8, SortKey.CUMTIME_PERCALL, drop=4),
         Column("function", 0, SortKey.NAME, align="left"),
     )
 

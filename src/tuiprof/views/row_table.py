@@ -40,6 +40,8 @@ class Column:
     sort: SortKey | None = None
     """What clicking the header sorts by."""
     align: Literal["left", "right"] = "right"
+    drop: int = 0
+    """0: always shown; otherwise, when the width is short, higher numbers go first."""
 
 
 class RowTable(ScrollView, can_focus=True):
@@ -105,6 +107,7 @@ class RowTable(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._line_cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         self._header_cache: LRUCache[tuple[int, object], Strip] = LRUCache(8)
+        self._layouts: dict[int, list[tuple[int, int]]] = {}
 
     # What subclasses provide ------------------------------------------------
 
@@ -133,15 +136,32 @@ class RowTable(ScrollView, can_focus=True):
 
     # Layout -----------------------------------------------------------------
 
-    def column_widths(self, width: int) -> list[int]:
-        fixed = sum(c.width for c in self.columns) + GAP * (len(self.columns) - 1)
+    def column_layout(self, width: int) -> list[tuple[int, int]]:
+        """(column index, cells) of the columns shown at ``width``, left to right.
+
+        Optional columns are dropped, highest ``drop`` first, until the flexible
+        column gets its minimum width.
+        """
+        cached = self._layouts.get(width)
+        if cached is not None:
+            return cached
+        shown = list(range(len(self.columns)))
+        droppable = sorted(
+            (i for i, c in enumerate(self.columns) if c.drop), key=lambda i: -self.columns[i].drop
+        )
+        while True:
+            fixed = sum(self.columns[i].width for i in shown) + GAP * (len(shown) - 1)
+            if width - fixed >= self.min_flexible_width or not droppable:
+                break
+            shown.remove(droppable.pop(0))
         flexible = max(self.min_flexible_width, width - fixed)
-        return [c.width or flexible for c in self.columns]
+        result = [(i, self.columns[i].width or flexible) for i in shown]
+        self._layouts[width] = result
+        return result
 
     def _content_width(self) -> int:
-        return sum(self.column_widths(self.scrollable_content_region.width)) + GAP * (
-            len(self.columns) - 1
-        )
+        columns = self.column_layout(self.scrollable_content_region.width)
+        return sum(size for _, size in columns) + GAP * (len(columns) - 1)
 
     def rows_changed(self) -> None:
         """The rows are different now: forget rendered strips and re-measure."""
@@ -193,18 +213,17 @@ class RowTable(ScrollView, can_focus=True):
         plain = self.get_component_rich_style("row-table--header")
         marked = self.get_component_rich_style("row-table--sorted")
         segments: list[Segment] = []
-        for index, (column, cell_width) in enumerate(
-            zip(self.columns, self.column_widths(width), strict=True)
-        ):
+        for index, cell_width in self.column_layout(width):
+            column = self.columns[index]
             title = column.title
             style = plain
             if sort is not None and column.sort is sort:
                 title = f"{title}{'▲' if reverse else '▼'}"
                 style = marked
+            if segments:
+                segments.append(Segment(" " * GAP, plain))
             meta = Style.from_meta({"column": index})
             segments.append(Segment(_fit(title, cell_width, column.align), style + meta))
-            if index < len(self.columns) - 1:
-                segments.append(Segment(" " * GAP, plain))
         strip = Strip(segments).extend_cell_length(width, plain)
         self._header_cache.set(key, strip)
         return strip
@@ -229,13 +248,11 @@ class RowTable(ScrollView, can_focus=True):
         style = base + meta
         segments: list[Segment] = []
         cells = self.cells(row)
-        last = len(self.columns) - 1
-        for index, (column, cell_width) in enumerate(
-            zip(self.columns, self.column_widths(width), strict=True)
-        ):
-            segments.append(Segment(_fit(cells[index], cell_width, column.align), style))
-            if index < last:
+        for index, cell_width in self.column_layout(width):
+            if segments:
                 segments.append(Segment(" " * GAP, style))
+            align = self.columns[index].align
+            segments.append(Segment(_fit(cells[index], cell_width, align), style))
         strip = Strip(segments).extend_cell_length(width, style)
         self._line_cache.set(key, strip)
         return strip
