@@ -1,0 +1,227 @@
+"""Make the user guide's screenshots from the app itself.
+
+Run from anywhere in a checkout::
+
+    uv run python docs/make_screenshots.py
+
+Each screenshot is the real ``TuiprofApp`` on a shipped sample profile, driven
+headless with Textual's Pilot (the same keys a user presses) and saved as an
+SVG in ``docs/screenshots/``. ``stats.txt`` there is the plain-text output of
+``tuiprof stats``. The theme is fixed, the user's keymap is kept out and
+cursors do not blink, so running the script twice gives the same files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+SAMPLES = "sample_profiles"
+THEME = "textual-dark"
+SIZE = (100, 30)
+SMALL = (80, 24)
+
+# The help screen names the keymap file; this shows it as ``~/.config/...``
+# and keeps any real keymap of the person running the script out of the pictures.
+os.environ["XDG_CONFIG_HOME"] = "~/.config"
+
+from textual.pilot import Pilot  # noqa: E402
+from textual.widgets import Input  # noqa: E402
+
+from tuiprof.app import TuiprofApp  # noqa: E402
+from tuiprof.cli import main as tuiprof_main  # noqa: E402
+from tuiprof.model import load_profile  # noqa: E402
+from tuiprof.model.source import SourceFinder  # noqa: E402
+
+Steps = Callable[[Pilot[int], TuiprofApp], Awaitable[None]]
+
+
+def sample(name: str) -> str:
+    """A sample profile's path, relative to the checkout (as a user would type it)."""
+    return f"{SAMPLES}/{name}"
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    """Let every message, refresh and animation finish; stop cursors blinking."""
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    await pilot.pause()
+
+
+async def press(pilot: Pilot[int], *keys: str) -> None:
+    """Press keys one at a time, letting the app catch up after each."""
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause()
+
+
+async def type_text(pilot: Pilot[int], text: str) -> None:
+    await pilot.press(*text)
+    await pilot.pause()
+
+
+async def shoot(
+    name: str,
+    files: Sequence[str],
+    steps: Steps,
+    size: tuple[int, int] = SIZE,
+    title: str | None = None,
+) -> Path:
+    """Open ``files`` in the app, run ``steps``, save ``docs/screenshots/NAME.svg``."""
+    profile = load_profile(files)
+    app = TuiprofApp(profile, source_finder=SourceFinder(files))
+    async with app.run_test(size=size) as pilot:
+        app.theme = THEME
+        await settle(pilot)
+        await steps(pilot, app)
+        await settle(pilot)
+        svg = app.export_screenshot(title=title or f"tuiprof {' '.join(files)}")
+    path = OUT / f"{name}.svg"
+    path.write_text(svg, encoding="utf-8")
+    return path
+
+
+# The screens -----------------------------------------------------------------------
+
+
+async def main_screen(pilot: Pilot[int], app: TuiprofApp) -> None:
+    """As it opens: sorted by tottime, the cursor on the top function."""
+
+
+async def sorted_filtered(pilot: Pilot[int], app: TuiprofApp) -> None:
+    """Sorted by cumtime (4), filtered on 'series' (/ series enter)."""
+    await press(pilot, "4", "slash")
+    await type_text(pilot, "series")
+    await press(pilot, "enter")
+
+
+async def percentages(pilot: Pilot[int], app: TuiprofApp) -> None:
+    """Times as percentages of the total (%)."""
+    await press(pilot, "percent_sign")
+
+
+async def callers(pilot: Pilot[int], app: TuiprofApp) -> None:
+    """evolve -> step -> forces through the callees, then one step back."""
+    await press(pilot, "4", "home", "down", "enter")  # evolve: callers and callees
+    await press(pilot, "tab", "enter")  # its top callee: step
+    await press(pilot, "enter")  # step's top callee: forces
+    await press(pilot, "backspace")  # back to step; forward would lead to forces
+
+
+async def call_tree(pilot: Pilot[int], app: TuiprofApp) -> None:
+    """The tree, the hot path opened from the root (h), its last node opened (right)."""
+    await press(pilot, "t", "h", "right")
+
+
+async def source(pilot: Pilot[int], app: TuiprofApp) -> None:
+    """The source of the top function (forces), with line_profiler's timings."""
+    await press(pilot, "s")
+
+
+async def help_screen(pilot: Pilot[int], app: TuiprofApp) -> None:
+    await press(pilot, "question_mark")
+
+
+async def export_dialog(pilot: Pilot[int], app: TuiprofApp) -> None:
+    """The export dialog, opened on a filtered table (all three scopes offered)."""
+    await press(pilot, "slash")
+    await type_text(pilot, "series")
+    await press(pilot, "enter", "e")
+
+
+@contextlib.contextmanager
+def working_folder(path: Path) -> Iterator[None]:
+    before = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+async def missing_source() -> Path:
+    """A profile copied to another folder without its source: the lookup message."""
+    folder = Path(tempfile.gettempdir()) / "ci-profiles"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    try:
+        shutil.copy(ROOT / SAMPLES / "bottlenecks.prof", folder / "bottlenecks.prof")
+        with working_folder(folder):
+            return await shoot(
+                "source-missing",
+                ["bottlenecks.prof"],
+                source,
+                title="tuiprof bottlenecks.prof (source not copied)",
+            )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# tuiprof stats -----------------------------------------------------------------------
+
+
+def stats_output(args: Sequence[str], folder: Path) -> str:
+    """What ``tuiprof stats ARGS`` prints in a pipe, run in ``folder``."""
+    buffer = io.StringIO()
+    with working_folder(folder), contextlib.redirect_stdout(buffer):
+        status = tuiprof_main(["stats", *args])
+    if status != 0:
+        raise SystemExit(f"tuiprof stats {' '.join(args)}: exit status {status}")
+    return buffer.getvalue()
+
+
+def write_stats() -> Path:
+    runs = [
+        (["sample_profiles/taylor.prof", "--limit", "8"], ROOT, ""),
+        (["particles.lprof", "--limit", "1"], ROOT / SAMPLES, "cd sample_profiles && "),
+    ]
+    text = []
+    for args, folder, prefix in runs:
+        text.append(f"$ {prefix}tuiprof stats {' '.join(args)}\n")
+        text.append(stats_output(args, folder))
+        text.append("\n")
+    path = OUT / "stats.txt"
+    path.write_text("".join(text).rstrip("\n") + "\n", encoding="utf-8")
+    return path
+
+
+async def make_all() -> list[Path]:
+    particles = [sample("particles.prof"), sample("particles.lprof")]
+    taylor = [sample("taylor.prof")]
+    bottlenecks = [sample("bottlenecks.prof")]
+    with working_folder(ROOT):
+        made = [
+            await shoot("main", particles, main_screen, size=SMALL),
+            await shoot("sorted-filtered", taylor, sorted_filtered),
+            await shoot("percentages", bottlenecks, percentages),
+            await shoot("callers", [sample("particles.prof")], callers),
+            await shoot("call-tree", taylor, call_tree),
+            await shoot("source", particles, source),
+            await missing_source(),
+            await shoot("help", taylor, help_screen),
+            await shoot("export", taylor, export_dialog),
+        ]
+    made.append(write_stats())
+    return made
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for path in asyncio.run(make_all()):
+        print(path.relative_to(ROOT))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
