@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 
 FREEZE_ABOVE = 20_000
-"""Profiles with this many functions are moved out of the garbage collector's sight."""
+"""Above this many functions, what warming builds is moved out of the collector's sight."""
 
 
 class LoadingScreen(Screen[None]):
@@ -142,11 +142,6 @@ class TuiprofApp(App[int]):
         from tuiprof.views.optional import make_source_finder
 
         self.profile = profile
-        if len(profile) >= FREEZE_ABOVE:
-            # Millions of tuples and dicts that live as long as the app: without
-            # this, every full collection walks them all (half a second each on
-            # 300,000 functions), and widget creation triggers collections.
-            gc.freeze()
         if self.source_finder is None:
             self.source_finder = make_source_finder(profile, self._source_roots, self._path_maps)
         screen = MainScreen(profile)
@@ -174,6 +169,10 @@ class TuiprofApp(App[int]):
             # The filter's lower-case search strings, built once up front.
             model._texts = [search_text(key) for key in profile.keys]
         profile.callee_index()
+        if len(profile) >= FREEZE_ABOVE:
+            # The callee index and sort orders live as long as the app; out of
+            # the collector's sight, full collections stop walking them.
+            gc.freeze()
 
     @property
     def main_screen(self) -> MainScreen | None:

@@ -47,6 +47,7 @@ def binding_sections() -> list[tuple[str, list[Binding]]]:
     for where, path, name in (
         ("Call tree", "tuiprof.views.call_tree", "CallTreeView"),
         ("Source", "tuiprof.views.source_view", "SourceView"),
+        ("Export dialog", "tuiprof.screens.export_dialog", "ExportDialog"),
     ):
         widget = optional_class(path, name)
         if widget is not None:
