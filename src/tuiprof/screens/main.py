@@ -58,7 +58,6 @@ class FilterInput(Input):
     def action_clear_filter(self) -> None:
         self.value = ""
         self.screen.query_one(FunctionTable).focus()
-        self.display = False
 
 
 class MainScreen(Screen[None]):
@@ -153,8 +152,9 @@ class MainScreen(Screen[None]):
     ]
 
     DEFAULT_CSS = """
-    MainScreen #filter { height: 3; display: none; }
-    MainScreen #filter.-invalid { border: tall $error; }
+    MainScreen #filter { height: 1; border: none; padding: 0 1; background: $boost; }
+    MainScreen #filter:focus { background: $primary-background; }
+    MainScreen #filter.-invalid { background: $error 40%; }
     MainScreen ContentSwitcher { height: 1fr; }
     MainScreen #functions { height: 1fr; }
     MainScreen FunctionTable { height: 1fr; }
@@ -181,7 +181,7 @@ class MainScreen(Screen[None]):
         with ContentSwitcher(initial="functions"):
             with Vertical(id="functions"):
                 yield FilterInput(
-                    placeholder="filter: terms AND-ed, regex allowed (enter keeps, escape clears)",
+                    placeholder="/ filter: terms AND-ed, regex allowed; enter keeps, escape clears",
                     id="filter",
                 )
                 yield FunctionTable(self.profile, id="function-table")
@@ -319,8 +319,8 @@ class MainScreen(Screen[None]):
     def action_filter(self) -> None:
         if self.view != "functions":
             self.action_view("functions")
-        self.filter_input.display = True
-        self.filter_input.focus()
+        # Focus now, not after a refresh: keys typed right after ``/`` belong to the filter.
+        self.set_focus(self.filter_input)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -341,8 +341,6 @@ class MainScreen(Screen[None]):
         if not self._filter_valid:
             self.notify("fix the regular expression first", severity="error", timeout=3)
             return
-        if not event.value.strip():
-            self.filter_input.display = False
         self.table.focus()
 
     def action_toggle_hidden(self, what: str) -> None:

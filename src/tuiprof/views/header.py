@@ -37,7 +37,10 @@ class StatusHeader(Static):
     """Two short lines: the profile, then the table's sort and filter."""
 
     DEFAULT_CSS = """
-    StatusHeader { height: 2; background: $primary-background; color: $text; }
+    StatusHeader {
+        height: 2; background: $primary-background; color: $text;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
 
     def __init__(self, profile: Profile, *, id: str | None = None) -> None:

@@ -15,7 +15,10 @@ class HistoryBar(Static):
     """``‹ a › b › [c] › d ›``: where back and forward lead."""
 
     DEFAULT_CSS = """
-    HistoryBar { height: 1; background: $boost; color: $text-muted; }
+    HistoryBar {
+        height: 1; background: $boost; color: $text-muted;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
 
     def __init__(self, profile: Profile, *, id: str | None = None) -> None:
