@@ -158,16 +158,8 @@ class TuiprofApp(App[int]):
         keystroke should; done here, a sort key press only reverses or picks
         a ready order.
         """
-        from tuiprof.model.names import search_text
-        from tuiprof.model.table import SortKey
-
         profile = model.profile
-        for key in SortKey:
-            if key is not SortKey.FILE:
-                model.order(key)
-        if model._texts is None:
-            # The filter's lower-case search strings, built once up front.
-            model._texts = [search_text(key) for key in profile.keys]
+        model.prepare()
         profile.callee_index()
         if len(profile) >= FREEZE_ABOVE:
             # The callee index and sort orders live as long as the app; out of

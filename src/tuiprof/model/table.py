@@ -14,7 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tuiprof.model.names import is_builtin, is_import_system, is_stdlib, search_text
+from tuiprof.model.names import (
+    FunctionKey,
+    is_builtin,
+    is_import_system,
+    is_stdlib,
+    search_text,
+)
 from tuiprof.model.profile import Profile
 
 
@@ -85,6 +91,21 @@ DESCENDING_FIRST = frozenset(
 )
 
 
+BUILTIN = 1
+IMPORT_SYSTEM = 2
+STDLIB = 4
+
+
+def function_kind(key: FunctionKey) -> int:
+    """The hide-toggle bits that apply to a function."""
+    kind = BUILTIN if is_builtin(key) else 0
+    if is_import_system(key):
+        kind |= IMPORT_SYSTEM
+    if is_stdlib(key):
+        kind |= STDLIB
+    return kind
+
+
 class FilterError(ValueError):
     """A filter term that is not a valid regular expression."""
 
@@ -140,6 +161,7 @@ class FunctionTableModel:
     _texts: list[str] | None = field(default=None, repr=False)
     _filter_cache: tuple[str, list[int]] | None = field(default=None, repr=False)
     _rows: list[int] | None = field(default=None, repr=False)
+    _kinds: bytearray | None = field(default=None, repr=False)
 
     @property
     def rows(self) -> Sequence[int]:
@@ -182,6 +204,7 @@ class FunctionTableModel:
         """Forget cached orders (after the profile's columns changed)."""
         self._orders.clear()
         self._texts = None
+        self._kinds = None
         self._filter_cache = None
         self._rows = None
 
@@ -203,19 +226,39 @@ class FunctionTableModel:
         keep: list[int] | None = None
         if q.filter_text.split():
             keep = self._filtered(q.filter_text)
-        if q.hide_import_system or q.hide_stdlib or q.hide_builtins:
-            keys = self.profile.keys
-            candidates = range(len(keys)) if keep is None else keep
-            keep = [
-                fid
-                for fid in candidates
-                if not (
-                    (q.hide_builtins and is_builtin(keys[fid]))
-                    or (q.hide_import_system and is_import_system(keys[fid]))
-                    or (q.hide_stdlib and is_stdlib(keys[fid]))
-                )
-            ]
+        hidden = (
+            (BUILTIN if q.hide_builtins else 0)
+            | (IMPORT_SYSTEM if q.hide_import_system else 0)
+            | (STDLIB if q.hide_stdlib else 0)
+        )
+        if hidden:
+            kinds = self.kinds()
+            candidates = range(len(kinds)) if keep is None else keep
+            keep = [fid for fid in candidates if not kinds[fid] & hidden]
         return keep
+
+    def prepare(self) -> None:
+        """Build every cache ahead of use (meant for a background thread).
+
+        Sort orders of the numeric and name columns, the filter's search
+        strings and the hide-toggle kinds: afterwards a sort key, a filter
+        keystroke or a toggle only picks from what is ready.
+        """
+        for key in SortKey:
+            if key is not SortKey.FILE:
+                self.order(key)
+        if self._texts is None:
+            self._texts = [search_text(k) for k in self.profile.keys]
+        self.kinds()
+
+    def kinds(self) -> bytearray:
+        """Per function, the bits :data:`BUILTIN`, :data:`IMPORT_SYSTEM`, :data:`STDLIB`.
+
+        Worked out once, so that a hide toggle is one pass over a bytearray.
+        """
+        if self._kinds is None or len(self._kinds) != len(self.profile):
+            self._kinds = bytearray(map(function_kind, self.profile.keys))
+        return self._kinds
 
     def _filtered(self, text: str) -> list[int]:
         if self._texts is None:
