@@ -83,6 +83,7 @@ def build_stats_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--filter", default="", metavar="TEXT", help="AND-ed terms; regex allowed")
     parser.add_argument("--json", action="store_true", help="one JSON document, raw seconds")
+    _add_source_options(parser)
     return parser
 
 

@@ -13,20 +13,10 @@ import os
 from collections.abc import Sequence
 
 from tuiprof.model.errors import ProfileError
+from tuiprof.model.source import parse_path_maps
 
 BIG_INPUT_BYTES = 20 * 1024 * 1024
 """Above this many bytes in total, load in the app with a loading indicator."""
-
-
-def parse_path_maps(specs: Sequence[str]) -> list[tuple[str, str]]:
-    """``OLD=NEW`` pairs; a :class:`ProfileError` for anything else."""
-    maps: list[tuple[str, str]] = []
-    for spec in specs:
-        old, sep, new = spec.partition("=")
-        if not sep or not old or not new:
-            raise ProfileError("--path-map", f"expected OLD=NEW, got {spec!r}")
-        maps.append((old, new))
-    return maps
 
 
 def check_inputs(paths: Sequence[str]) -> int:

@@ -24,6 +24,7 @@ from typing import Any, TextIO
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.names import FunctionKey
 from tuiprof.model.profile import FunctionLines, Profile
+from tuiprof.model.source import SourceFinder, parse_path_maps
 from tuiprof.model.table import FilterError, FunctionTableModel, SortKey, TableQuery
 
 EXIT_OK = 0
@@ -56,6 +57,7 @@ def run_stats(options: argparse.Namespace) -> int:
         query = TableQuery(
             sort=SORT_KEYS[options.sort], reverse=options.reverse, filter_text=options.filter
         )
+        finder = SourceFinder(options.files, options.source_root, parse_path_maps(options.path_map))
         model = FunctionTableModel(load_profile(options.files), query)
         rows = model.rows
     except FilterError as error:
@@ -73,9 +75,9 @@ def run_stats(options: argparse.Namespace) -> int:
     shown = rows[:limit]
     heading = header_lines(profile, len(rows), len(shown), query.sort, query.reverse)
     if _wants_rich(out):
-        _print_rich(profile, shown, heading)
+        _print_rich(profile, shown, heading, finder)
     else:
-        out.write("\n".join(text_report(profile, shown, heading)))
+        out.write("\n".join(text_report(profile, shown, heading, finder)))
         out.write("\n")
     out.flush()
     return EXIT_OK
@@ -161,7 +163,12 @@ def header_lines(
 # --- plain text -----------------------------------------------------------------------
 
 
-def text_report(profile: Profile, fids: Sequence[int], heading: Sequence[str]) -> Iterator[str]:
+def text_report(
+    profile: Profile,
+    fids: Sequence[int],
+    heading: Sequence[str],
+    finder: SourceFinder | None = None,
+) -> Iterator[str]:
     """The plain-text report: header, function table, then per-line tables."""
     yield from heading
     yield ""
@@ -172,7 +179,7 @@ def text_report(profile: Profile, fids: Sequence[int], heading: Sequence[str]) -
         yield f"Timer unit: {LINE_OUTPUT_UNIT:g} s"
         for fid in with_lines:
             yield ""
-            yield from line_table(profile.lines[fid])
+            yield from line_table(profile.lines[fid], finder)
 
 
 def function_table(profile: Profile, fids: Sequence[int]) -> list[str]:
@@ -190,7 +197,7 @@ def function_table(profile: Profile, fids: Sequence[int]) -> list[str]:
     return [line(COLUMNS), *(line(row) for row in rows)]
 
 
-def line_table(lines: FunctionLines) -> list[str]:
+def line_table(lines: FunctionLines, finder: SourceFinder | None = None) -> list[str]:
     """A function's lines as ``python -m line_profiler -u 1e-6`` prints them.
 
     The figures are formatted with line_profiler's own rules (``%5.1f``, falling
@@ -208,7 +215,7 @@ def line_table(lines: FunctionLines) -> list[str]:
     raw_total = sum(time for _, _, time in timings)
     total_time = raw_total * unit
     out = [f"Total time: {total_time:g} s"]
-    source = function_source(lines.file, lines.first_line)
+    source = function_source(lines.file, lines.first_line, finder)
     if source is None:
         out.append(f"File: {lines.file} (source not found: showing the numbers only)")
     else:
@@ -262,20 +269,25 @@ def line_table(lines: FunctionLines) -> list[str]:
     return out
 
 
-def function_source(file: str, first_line: int) -> list[str] | None:
+def function_source(
+    file: str, first_line: int, finder: SourceFinder | None = None
+) -> list[str] | None:
     """The source block of the function starting at ``first_line``, or None.
 
-    The file is decoded as Python decodes it (a coding cookie or a BOM, else
-    UTF-8), like ``tokenize.open``.
+    The file is found as the explorer finds it (next to the profile, under
+    ``--source-root``, through ``--path-map``) and decoded as Python decodes
+    it (a coding cookie or a BOM, else UTF-8).
     """
     import tokenize
 
-    try:
-        with tokenize.open(file) as handle:
-            text = handle.read()
-    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+    finder = finder or SourceFinder(())
+    found = finder.find(file, first_line).path
+    if found is None:
         return None
-    all_lines = text.splitlines(keepends=True)
+    text = finder.read(found)
+    if text.error:
+        return None
+    all_lines = [line + "\n" for line in text.lines]
     if not 1 <= first_line <= len(all_lines):
         return None
     import inspect
@@ -338,7 +350,12 @@ def function_json(profile: Profile, fid: int) -> dict[str, Any]:
 # --- Rich -----------------------------------------------------------------------------
 
 
-def _print_rich(profile: Profile, fids: Sequence[int], heading: Sequence[str]) -> None:
+def _print_rich(
+    profile: Profile,
+    fids: Sequence[int],
+    heading: Sequence[str],
+    finder: SourceFinder | None = None,
+) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -360,6 +377,6 @@ def _print_rich(profile: Profile, fids: Sequence[int], heading: Sequence[str]) -
             # line_profiler's fixed-width layout, header in bold, so the columns
             # line up exactly as in ``python -m line_profiler``.
             block = Text()
-            for i, line in enumerate(line_table(profile.lines[fid])):
+            for i, line in enumerate(line_table(profile.lines[fid], finder)):
                 block.append(line + "\n", style="bold" if i == 4 else "")
             console.print(block)

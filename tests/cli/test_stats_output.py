@@ -293,3 +293,37 @@ def test_rich_table_shows_the_same_cells(
     out, _ = stats_out(args, capsys)
     assert "ncalls" in out and "300/20" in out and "factorial" in out
     assert "Line #" in out and "Line Contents" in out
+
+
+def test_line_tables_find_source_next_to_the_profile(
+    samples: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The samples record bare file names; run from elsewhere, the source is
+    # still found beside the profile, as the explorer finds it.
+    monkeypatch.chdir(tmp_path)
+    prof, lprof = samples / "particles.prof", samples / "particles.lprof"
+    assert main(["stats", str(prof), str(lprof), "--limit", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "source not found" not in out
+    assert "def forces(self)" in out
+
+
+def test_line_tables_follow_a_path_map(
+    samples: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    lprof = tmp_path / "copy.lprof"
+    lprof.write_bytes((samples / "particles.lprof").read_bytes())
+    args = ["stats", str(lprof), "--limit", "1"]
+    assert main(args) == 0
+    assert "source not found" in capsys.readouterr().out
+    assert main([*args, "--source-root", str(samples)]) == 0
+    out = capsys.readouterr().out
+    assert "source not found" not in out
+    assert "self.step()" in out

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from tuiprof.model.errors import ProfileError
 from tuiprof.model.source import (
     LookupKind,
     SourceFinder,
     decode_source,
     definition_spans,
     function_span,
-    parse_path_map,
+    parse_path_maps,
     read_source,
 )
 
@@ -62,19 +63,19 @@ def test_source_root_tries_longest_tail_first(tmp_path: Path) -> None:
 
 def test_path_map_rewrites_a_prefix(tmp_path: Path) -> None:
     src = write(tmp_path / "src" / "app" / "main.py")
-    old, new = parse_path_map(f"/app={tmp_path / 'src' / 'app'}")
-    finder = SourceFinder([], path_maps=[(old, new)])
+    maps = parse_path_maps([f"/app={tmp_path / 'src' / 'app'}"])
+    finder = SourceFinder([], path_maps=maps)
     assert finder.find("/app/main.py", 1).path == str(src)
     # only at a component boundary
     assert finder.find("/application/main.py", 1).path is None
 
 
 def test_parse_path_map_needs_old_and_equals() -> None:
-    assert parse_path_map("/a=/b=c") == ("/a", "/b=c")
-    with pytest.raises(ValueError):
-        parse_path_map("/a")
-    with pytest.raises(ValueError):
-        parse_path_map("=/b")
+    assert parse_path_maps(["/a=/b=c"]) == [("/a", "/b=c")]
+    for bad in ("/a", "=/b", "/a="):
+        with pytest.raises(ProfileError) as caught:
+            parse_path_maps([bad])
+        assert "OLD=NEW" in str(caught.value)
 
 
 def test_missing_names_every_path_tried(tmp_path: Path) -> None:

@@ -19,6 +19,8 @@ import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tuiprof.model.errors import ProfileError
+
 
 class LookupKind(enum.Enum):
     """What a lookup found."""
@@ -58,12 +60,15 @@ class SourceText:
     """Why the file could not be read at all (``lines`` is then empty)."""
 
 
-def parse_path_map(text: str) -> tuple[str, str]:
-    """``OLD=NEW`` into ``(OLD, NEW)``; :class:`ValueError` when there is no ``=``."""
-    old, sep, new = text.partition("=")
-    if not sep or not old:
-        raise ValueError(f"a path map is OLD=NEW, got {text!r}")
-    return old, new
+def parse_path_maps(specs: Sequence[str]) -> list[tuple[str, str]]:
+    """``--path-map OLD=NEW`` options as pairs; a :class:`ProfileError` for anything else."""
+    maps: list[tuple[str, str]] = []
+    for spec in specs:
+        old, sep, new = spec.partition("=")
+        if not sep or not old or not new:
+            raise ProfileError("--path-map", f"expected OLD=NEW, got {spec!r}")
+        maps.append((old, new))
+    return maps
 
 
 def _split(path: str) -> list[str]:
