@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -24,6 +24,7 @@ from tuiprof.keymap import load_keymap
 from tuiprof.messages import ProfileFailed, ProfileLoaded
 from tuiprof.model.history import History
 from tuiprof.model.profile import Profile
+from tuiprof.model.source import SourceFinder
 
 if TYPE_CHECKING:
     from tuiprof.model.table import FunctionTableModel
@@ -79,7 +80,7 @@ class TuiprofApp(App[int]):
         profile: Profile | None = None,
         *,
         paths: Sequence[str] = (),
-        source_finder: Any = None,
+        source_finder: SourceFinder | None = None,
         source_roots: Sequence[str] = (),
         path_maps: Sequence[tuple[str, str]] = (),
         keymap_file: Path | None = None,
@@ -89,7 +90,7 @@ class TuiprofApp(App[int]):
             raise ValueError("TuiprofApp needs a profile or paths to load")
         self.profile = profile
         self.paths = tuple(paths) or (profile.files if profile is not None else ())
-        self.source_finder = source_finder
+        self._source_finder = source_finder
         self._source_roots = tuple(source_roots)
         self._path_maps = tuple(path_maps)
         self._keymap_file = keymap_file
@@ -139,11 +140,8 @@ class TuiprofApp(App[int]):
 
     def _open(self, profile: Profile) -> None:
         from tuiprof.screens.main import MainScreen
-        from tuiprof.views.optional import make_source_finder
 
         self.profile = profile
-        if self.source_finder is None:
-            self.source_finder = make_source_finder(profile, self._source_roots, self._path_maps)
         screen = MainScreen(profile)
         if isinstance(self.screen, LoadingScreen):
             self.switch_screen(screen)
@@ -165,6 +163,14 @@ class TuiprofApp(App[int]):
             # The callee index and sort orders live as long as the app; out of
             # the collector's sight, full collections stop walking them.
             gc.freeze()
+
+    @property
+    def source_finder(self) -> SourceFinder:
+        """Finds the profile's source files on this machine; made on first use."""
+        if self._source_finder is None:
+            files = self.profile.files if self.profile is not None else ()
+            self._source_finder = SourceFinder(files, self._source_roots, self._path_maps)
+        return self._source_finder
 
     @property
     def main_screen(self) -> MainScreen | None:
@@ -222,10 +228,8 @@ class TuiprofApp(App[int]):
 
     def open_export(self, filter_text: str = "") -> None:
         """The export dialog (``e``), for the whole profile, the selection or the filter."""
-        from tuiprof.views.optional import optional_class
+        from tuiprof.screens.export_dialog import ExportDialog
 
-        dialog = optional_class("tuiprof.screens.export_dialog", "ExportDialog")
-        if dialog is None or self.profile is None:
-            self.notify("export: coming", timeout=3)
+        if self.profile is None:
             return
-        self.push_screen(dialog(self.profile, self.selected, filter_text))
+        self.push_screen(ExportDialog(self.profile, self.selected, filter_text))

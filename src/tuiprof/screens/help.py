@@ -30,11 +30,13 @@ ESTIMATE_NOTE = (
 def binding_sections() -> list[tuple[str, list[Binding]]]:
     """(where, bindings) for every part of the explorer that has keys."""
     from tuiprof.app import TuiprofApp
+    from tuiprof.screens.export_dialog import ExportDialog
     from tuiprof.screens.main import FilterInput, MainScreen
+    from tuiprof.views.call_tree import CallTreeView
     from tuiprof.views.callers import EdgeTable
     from tuiprof.views.function_table import FunctionTable
-    from tuiprof.views.optional import optional_class
     from tuiprof.views.row_table import RowTable
+    from tuiprof.views.source_view import SourceView
 
     sections: list[tuple[str, list[BindingType]]] = [
         ("Everywhere", TuiprofApp.BINDINGS),
@@ -43,15 +45,10 @@ def binding_sections() -> list[tuple[str, list[Binding]]]:
         ("Function table", FunctionTable.BINDINGS),
         ("Callers and callees", EdgeTable.BINDINGS),
         ("Filter line", FilterInput.BINDINGS),
+        ("Call tree", CallTreeView.BINDINGS),
+        ("Source", SourceView.BINDINGS),
+        ("Export dialog", ExportDialog.BINDINGS),
     ]
-    for where, path, name in (
-        ("Call tree", "tuiprof.views.call_tree", "CallTreeView"),
-        ("Source", "tuiprof.views.source_view", "SourceView"),
-        ("Export dialog", "tuiprof.screens.export_dialog", "ExportDialog"),
-    ):
-        widget = optional_class(path, name)
-        if widget is not None:
-            sections.append((where, list(getattr(widget, "BINDINGS", []))))
     return [
         (where, [b for b in bindings if isinstance(b, Binding)]) for where, bindings in sections
     ]

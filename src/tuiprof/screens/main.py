@@ -7,7 +7,7 @@ built the first time they are shown, so opening a profile costs only the table.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,19 +19,15 @@ from textual.widgets import ContentSwitcher, Footer, Input
 from tuiprof.messages import FunctionChosen, FunctionHighlighted
 from tuiprof.model.profile import Profile
 from tuiprof.model.table import FilterError, SortKey
+from tuiprof.views.call_tree import CallTreeView
 from tuiprof.views.callers import CallersView, EdgeTable
 from tuiprof.views.function_table import FunctionTable
 from tuiprof.views.header import StatusHeader
 from tuiprof.views.history_bar import HistoryBar
-from tuiprof.views.optional import (
-    make_call_tree,
-    make_source_view,
-    reveal_in_tree,
-    show_source,
-)
 
 if TYPE_CHECKING:
     from tuiprof.app import TuiprofApp
+    from tuiprof.views.source_view import SourceView
 
 VIEWS = ("functions", "callers", "tree", "source")
 VIEW_TITLES = {
@@ -239,35 +235,57 @@ class MainScreen(Screen[None]):
             app.go_to(app.selected)
         self.query_one(ContentSwitcher).current = view
         if view == "tree":
-            # The tree starts from the roots; later visits follow the selection.
-            if self._ensure_built("tree", make_call_tree):
-                reveal_in_tree(self.query_one("#tree", Container), app.selected)
-        elif view == "source":
-            self._ensure_built("source", make_source_view)
+            tree = self.call_tree
+            if tree is None:
+                # The tree starts from the roots; later visits follow the selection.
+                self._mount_call_tree()
+            elif app.selected >= 0:
+                tree.reveal(app.selected)
+        elif view == "source" and self.source_view is None:
+            self._mount_source_view()
         self.show_selection(app.selected)
         self._focus_view(view)
         self.refresh_status()
 
-    def _ensure_built(self, view: str, make: Any) -> bool:
-        """Mount the view's widget on first use; True when it was there already."""
-        pane = self.query_one(f"#{view}", Container)
-        if pane.children:
-            return True
-        pane.mount(make(self.profile, self.tuiprof.source_finder))
-        return False
+    @property
+    def call_tree(self) -> CallTreeView | None:
+        """The call tree, once it was first shown."""
+        return next(iter(self.query_one("#tree", Container).query(CallTreeView)), None)
+
+    @property
+    def source_view(self) -> SourceView | None:
+        """The source view, once it was first shown."""
+        pane = self.query_one("#source", Container)
+        if not pane.children:
+            return None
+        from tuiprof.views.source_view import SourceView
+
+        return next(iter(pane.query(SourceView)), None)
+
+    def _mount_call_tree(self) -> None:
+        self.query_one("#tree", Container).mount(CallTreeView(self.profile))
+
+    def _mount_source_view(self) -> None:
+        # Imported here: highlighting pulls in Pygments, which a profile opened
+        # only for its table never needs.
+        from tuiprof.views.source_view import SourceView
+
+        view = SourceView(self.profile, self.tuiprof.source_finder)
+        self.query_one("#source", Container).mount(view)
 
     def _focus_view(self, view: str) -> None:
         if view == "functions":
             self.table.focus()
         elif view == "callers":
             self.callers_view.callers.focus()
-        else:
-            pane = self.query_one(f"#{view}", Container)
-            focusable = [w for w in pane.query("*") if w.focusable]
-            if focusable:
-                focusable[0].focus()
-            else:
-                pane.focus()
+        elif view == "tree":
+            tree = self.call_tree
+            if tree is not None:
+                tree.focus()
+        elif view == "source":
+            source = self.source_view
+            if source is not None:
+                source.focus()
 
     def show_selection(self, fid: int) -> None:
         """Bring every built view to ``fid``."""
@@ -276,7 +294,9 @@ class MainScreen(Screen[None]):
         if view == "callers":
             self.callers_view.show(fid)
         elif view == "source" and fid >= 0:
-            show_source(self.query_one("#source", Container), fid)
+            source = self.source_view
+            if source is not None:
+                source.show_function(fid)
         self.history_bar.show(self.tuiprof.history)
 
     # Messages from the views ----------------------------------------------
@@ -293,9 +313,10 @@ class MainScreen(Screen[None]):
         if self.view == "functions":
             self.action_view("callers")
 
-    def on_call_tree_view_function_chosen(self, event: Any) -> None:
+    @on(CallTreeView.FunctionChosen)
+    def _tree_chosen(self, event: CallTreeView.FunctionChosen) -> None:
         event.stop()
-        self.tuiprof.go_to(int(event.fid))
+        self.tuiprof.go_to(event.fid)
 
     @on(FunctionTable.QueryChanged)
     def _query_changed(self) -> None:
