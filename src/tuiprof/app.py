@@ -232,4 +232,5 @@ class TuiprofApp(App[int]):
 
         if self.profile is None:
             return
-        self.push_screen(ExportDialog(self.profile, self.selected, filter_text))
+        selected = self.selected if self.selected >= 0 else None
+        self.push_screen(ExportDialog(self.profile, selected, filter_text))

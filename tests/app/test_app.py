@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.worker import WorkerCancelled
 
 from tests.app.conftest import PARSE, small_stats, write_profile
 from tuiprof.app import LoadingScreen, TuiprofApp
@@ -67,6 +69,36 @@ async def test_e_opens_export(small: Profile) -> None:
         assert isinstance(app.screen, MainScreen)
 
 
+async def test_e_on_a_profile_with_no_functions(tmp_path: Path) -> None:
+    empty = load_profile([str(write_profile(tmp_path / "empty.prof", {}))])
+    app = TuiprofApp(empty)
+    async with app.run_test() as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        assert app.screen.selected is None
+        assert app.screen.query_one("#subtree").disabled
+
+
+async def test_the_export_dialog_reads_minus_one_as_no_selection(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        app.push_screen(ExportDialog(small, -1))
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        assert app.screen.selected is None
+
+
+async def test_e_right_after_q_quits_without_a_crash(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        # Both keys arrive before either is handled.
+        app.simulate_key("q")
+        app.simulate_key("e")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
 async def test_the_palette_runs_actions(small: Profile) -> None:
     app = TuiprofApp(small)
     async with app.run_test() as pilot:
@@ -113,7 +145,9 @@ async def test_a_failed_load_exits_with_status_2(tmp_path: Path) -> None:
     bad.write_bytes(b"{" + b"\x00" * 50)  # starts like pstats, is not
     app = TuiprofApp(paths=[str(bad)])
     async with app.run_test() as pilot:
-        await app.workers.wait_for_complete()
+        # The app exits on the failure, which may cancel the worker before it returns.
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
         await pilot.pause()
     assert app.return_code == 2
     assert app.load_error is not None

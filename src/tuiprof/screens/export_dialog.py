@@ -132,14 +132,16 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         """
         Args:
             profile: The loaded profile.
-            selected: The selected function's number, for the subtree scope.
+            selected: The selected function's number, for the subtree scope;
+                None (or -1, or any number not in the profile) when none is.
             filter_text: The function table's filter, for the filter scope.
             default_path: The output path to offer; by default the callgrind
                 file next to the first input.
         """
         super().__init__()
         self.profile = profile
-        self.selected = selected
+        in_profile = selected is not None and 0 <= selected < len(profile)
+        self.selected = selected if in_profile else None
         self.filter_text = filter_text.strip()
         first = profile.files[0] if profile.files else "profile"
         self.default_path = Path(default_path or default_output(first, ExportFormat.CALLGRIND))
@@ -180,7 +182,11 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#path", Input).focus()
+        # Pushed while the app is quitting (``q`` then ``e``), the dialog is
+        # mounted without its children: there is nothing to focus.
+        path = self.query_one_optional("#path", Input)
+        if path is not None:
+            path.focus()
 
     def _initial_format(self) -> ExportFormat:
         for fmt in ExportFormat:
