@@ -86,7 +86,7 @@ def edge_from_raw(other: int, key: FunctionKey, raw: RawEdge) -> Edge:
     return Edge(other, key, raw, raw, 0.0, 0.0, False)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Profile:
     """A loaded profile: one or more pstats files, line data, or both.
 
@@ -116,6 +116,8 @@ class Profile:
     _index: dict[FunctionKey, int] | None = field(default=None, repr=False)
     _callees: list[list[tuple[int, RawEdge]]] | None = field(default=None, repr=False)
     _labels: list[str] | None = field(default=None, repr=False)
+    _called: bytearray = field(default_factory=bytearray, repr=False)
+    """Per function, 1 when another function in the profile called it."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __len__(self) -> int:
@@ -187,27 +189,34 @@ class Profile:
         )
         raws = itertools.chain.from_iterable(map(dict.values, callers_raw))
         callees: list[list[tuple[int, RawEdge]]] = [[] for _ in self.keys]
+        called = bytearray(len(self.keys))
         for caller, callee, raw in zip(callers, callee_ids, raws, strict=True):
             if caller is not None:
                 callees[caller].append((callee, raw))
+                if caller != callee:
+                    called[callee] = 1
+        self._called = called
         return callees
 
     def roots(self) -> list[int]:
-        """Functions nobody in the profile called: where the call tree starts.
+        """Functions nobody else in the profile called: where the call tree starts.
 
+        Worked out with the callee index, in the same pass over the edges.
         When every function has a caller (a profile of one big cycle), the
         function with the largest cumulative time stands in as the root.
         """
-        find = self.index.get
-        roots = [
-            fid
-            for fid, callers in enumerate(self.callers_raw)
-            if not any(find(key) is not None and key != self.keys[fid] for key in callers)
-        ]
+        self.callee_index()
+        called = self._called
+        roots = [fid for fid in range(len(self.keys)) if not called[fid]]
         if not roots and self.keys:
             roots = [max(range(len(self.keys)), key=self.cumtime.__getitem__)]
         roots.sort(key=self.cumtime.__getitem__, reverse=True)
         return roots
+
+    def __repr__(self) -> str:
+        # Short on purpose: a default repr would spell out millions of edges
+        # (and frameworks build reprs for logs and worker descriptions).
+        return f"<Profile {', '.join(self.files)}: {len(self.keys)} functions>"
 
     def pstats_dict(
         self, fids: Iterable[int] | None = None

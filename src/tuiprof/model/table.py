@@ -155,7 +155,7 @@ class TableQuery:
 class FunctionTableModel:
     """Rows of the function table for a profile and a :class:`TableQuery`."""
 
-    profile: Profile
+    profile: Profile = field(repr=False)
     query: TableQuery = field(default_factory=TableQuery)
     _orders: dict[SortKey, list[int]] = field(default_factory=dict, repr=False)
     _texts: list[str] | None = field(default=None, repr=False)

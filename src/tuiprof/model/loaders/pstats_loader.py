@@ -7,7 +7,6 @@ the load stays close to the cost of ``marshal.loads`` itself.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import marshal
 import math
@@ -143,7 +142,7 @@ def _check_values(path: str, columns: Columns, warnings: list[str]) -> None:
     if not set(map(type, callers)) <= {dict}:
         raise _shape_error(path)
     _check_callers(path, callers)
-    total = functools.reduce(operator.add, tt, 0.0) + functools.reduce(operator.add, ct, 0.0)
+    total = sum(tt, 0.0) + sum(ct, 0.0)
     if not math.isfinite(total):
         raise ProfileError(path, "has times that are not finite numbers (NaN or infinity)")
     if min(tt) < 0 or min(ct) < 0:
@@ -181,8 +180,9 @@ def _check_callers(path: str, callers: list[RawCallers]) -> None:
         raise ProfileError(path, "has caller records of an unexpected shape")
     try:
         counts = sum(map(operator.itemgetter(0), timed)) + sum(map(operator.itemgetter(1), timed))
-        times = functools.reduce(operator.add, map(operator.itemgetter(2), timed), 0.0)
-        times += functools.reduce(operator.add, map(operator.itemgetter(3), timed), 0.0)
+        # Only finiteness matters here, not pstats' exact rounding.
+        times = sum(map(operator.itemgetter(2), timed), 0.0)
+        times += sum(map(operator.itemgetter(3), timed), 0.0)
     except TypeError:
         raise ProfileError(path, "has times or counts that are not numbers") from None
     if type(counts) is not int:

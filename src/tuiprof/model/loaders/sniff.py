@@ -58,7 +58,7 @@ def sniff(data: bytes) -> Format | None:
     first = data[0]
     if first == _PICKLE_PROTO and len(data) > 1 and data[1] <= 5:
         return Format.LPROF
-    if first in _MARSHAL_DICT and (data[1:] == b"0" or not _looks_like_text(data[:64])):
+    if first in _MARSHAL_DICT and (data in (b"{0", b"\xfb0") or not _looks_like_text(data[:64])):
         return Format.PSTATS
     return None
 
