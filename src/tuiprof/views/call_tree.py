@@ -25,11 +25,13 @@ from textual.strip import Strip
 from tuiprof.model.calltree import CallTree, TreeNode, TreeRows
 from tuiprof.model.format import format_percent, format_time
 from tuiprof.model.profile import Profile
+from tuiprof.views.counts import count_widths
 
 MAX_INDENT = 16
 """Levels indented; deeper rows show their depth as a number instead."""
 
-COLUMNS = (("calls", 9), ("tottime", 10), ("cumtime", 10), ("%total", 8))
+FIGURE_COLUMNS = (("tottime", 10), ("cumtime", 10), ("%total", 8))
+"""Title and cells (with one of space on the right) of each figure after the calls."""
 ESTIMATE = "~"
 RECURSION = "↻"
 
@@ -135,6 +137,9 @@ class CallTreeView(ScrollView, can_focus=True):
         self.profile = profile
         self.call_tree = CallTree(profile)
         self.rows = TreeRows(self.call_tree)
+        # Estimated calls read "~" and a number; one more cell keeps columns apart.
+        calls = max(8, count_widths(profile).ncalls + 1) + 1
+        self.columns = (("calls", calls), *FIGURE_COLUMNS)
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
 
     # State ------------------------------------------------------------------
@@ -187,7 +192,7 @@ class CallTreeView(ScrollView, can_focus=True):
 
     def _header_strip(self, width: int) -> Strip:
         style = self.get_component_rich_style("call-tree--header")
-        figures = "".join(_fit_right(title, size) for title, size in COLUMNS)
+        figures = "".join(_fit_right(title, size) for title, size in self.columns)
         left = _fit(" function", max(0, width - cell_len(figures)))
         return Strip([Segment(left + figures, style)]).crop_extend(0, width, style)
 
@@ -206,7 +211,7 @@ class CallTreeView(ScrollView, can_focus=True):
             figure_style = base + self.get_component_rich_style("call-tree--estimated")
         cells = node_cells(self.profile, node)
         figures = "".join(
-            _fit_right(text, size) for text, (_, size) in zip(cells, COLUMNS, strict=True)
+            _fit_right(text, size) for text, (_, size) in zip(cells, self.columns, strict=True)
         )
         left_width = max(0, width - cell_len(figures))
         indent, opener = self._tree_prefix(node)

@@ -20,6 +20,7 @@ from tuiprof.model.format import format_calls, format_percent, format_time
 from tuiprof.model.names import label
 from tuiprof.model.profile import Edge, Profile
 from tuiprof.model.table import DESCENDING_FIRST, SortKey, per_call
+from tuiprof.views.counts import count_widths
 from tuiprof.views.function_table import SORT_BINDINGS
 from tuiprof.views.row_table import Column, RowTable
 
@@ -50,17 +51,16 @@ class EdgeTable(RowTable):
 
     BINDINGS: ClassVar[list[BindingType]] = [*SORT_BINDINGS]
 
-    columns: ClassVar[tuple[Column, ...]] = (
-        Column("calls", 11, SortKey.NCALLS, drop=2),
-        Column("tottime", 8, SortKey.TOTTIME, drop=3),
-        Column("cumtime", 8, SortKey.CUMTIME, drop=1),
-        Column("share", 7),
-        Column("function", 0, SortKey.NAME, align="left"),
-    )
-
     def __init__(self, profile: Profile, side: Literal["callers", "callees"], *, id: str) -> None:
         super().__init__(id=id)
         self.profile = profile
+        self.columns = (
+            Column("calls", max(5, count_widths(profile).calls), SortKey.NCALLS, drop=2),
+            Column("tottime", 8, SortKey.TOTTIME, drop=3),
+            Column("cumtime", 8, SortKey.CUMTIME, drop=1),
+            Column("share", 7),
+            Column("function", 0, SortKey.NAME, align="left"),
+        )
         self.side = side
         self.fid = -1
         self.edges: list[Edge] = []

@@ -17,6 +17,7 @@ from tuiprof.messages import FunctionChosen, FunctionHighlighted
 from tuiprof.model.format import format_calls, format_percent, format_time
 from tuiprof.model.profile import Profile
 from tuiprof.model.table import FunctionTableModel, SortKey, TableQuery, per_call
+from tuiprof.views.counts import count_widths
 from tuiprof.views.row_table import Column, RowTable
 
 SORT_KEYS: tuple[SortKey, ...] = (
@@ -53,15 +54,6 @@ class FunctionTable(RowTable):
 
     BINDINGS: ClassVar[list[BindingType]] = [*SORT_BINDINGS]
 
-    columns: ClassVar[tuple[Column, ...]] = (
-        Column("ncalls", 11, SortKey.NCALLS, drop=3),
-        Column("tottime", 8, SortKey.TOTTIME),
-        Column("percall", 8, SortKey.TOTTIME_PERCALL, drop=5),
-        Column("cumtime", 8, SortKey.CUMTIME, drop=1),
-        Column("percall", 8, SortKey.CUMTIME_PERCALL, drop=4),
-        Column("function", 0, SortKey.NAME, align="left"),
-    )
-
     percent: reactive[bool] = reactive(False, init=False)
     """Show tottime and cumtime as percentages of the profile's total time."""
 
@@ -69,6 +61,14 @@ class FunctionTable(RowTable):
         super().__init__(id=id)
         self.profile = profile
         self.model = FunctionTableModel(profile, TableQuery())
+        self.columns = (
+            Column("ncalls", max(6, count_widths(profile).calls), SortKey.NCALLS, drop=3),
+            Column("tottime", 8, SortKey.TOTTIME),
+            Column("percall", 8, SortKey.TOTTIME_PERCALL, drop=5),
+            Column("cumtime", 8, SortKey.CUMTIME, drop=1),
+            Column("percall", 8, SortKey.CUMTIME_PERCALL, drop=4),
+            Column("function", 0, SortKey.NAME, align="left"),
+        )
 
     @property
     def table_query(self) -> TableQuery:

@@ -87,7 +87,8 @@ class RowTable(ScrollView, can_focus=True):
     RowTable > .row-table--empty { color: $warning; text-style: italic; }
     """
 
-    columns: ClassVar[tuple[Column, ...]] = ()
+    columns: tuple[Column, ...] = ()
+    """Set by each subclass, per instance: count columns are as wide as the profile needs."""
     min_flexible_width: ClassVar[int] = 16
 
     cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
