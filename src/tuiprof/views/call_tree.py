@@ -10,22 +10,18 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tuiprof.model.calltree import CallTree, TreeNode, TreeRows
 from tuiprof.model.format import format_percent, format_time
 from tuiprof.model.profile import Profile
 from tuiprof.views.counts import count_widths
+from tuiprof.views.cursor_lines import CursorLinesView, cursor_bindings, fit
 
 MAX_INDENT = 16
 """Levels indented; deeper rows show their depth as a number instead."""
@@ -59,7 +55,7 @@ def node_cells(profile: Profile, node: TreeNode) -> tuple[str, str, str, str]:
     )
 
 
-class CallTreeView(ScrollView, can_focus=True):
+class CallTreeView(CursorLinesView):
     """The call tree of a profile, one row per node, opened on demand.
 
     Figures one level below a function are the edge's own; deeper ones are
@@ -80,12 +76,7 @@ class CallTreeView(ScrollView, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Up", show=False, id="tree.cursor_up"),
-        Binding("down", "cursor_down", "Down", show=False, id="tree.cursor_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="tree.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="tree.page_down"),
-        Binding("home", "first_row", "First", show=False, id="tree.first_row"),
-        Binding("end", "last_row", "Last", show=False, id="tree.last_row"),
+        *cursor_bindings("tree."),
         Binding("right", "expand", "Open", id="tree.expand"),
         Binding("left", "collapse", "Close", id="tree.collapse"),
         Binding("space", "toggle_node", "Open/close", show=False, id="tree.toggle"),
@@ -102,11 +93,6 @@ class CallTreeView(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    CallTreeView {
-        background: $surface;
-        scrollbar-size-vertical: 1;
-        scrollbar-size-horizontal: 1;
-    }
     CallTreeView > .call-tree--header { text-style: bold; background: $panel; }
     CallTreeView > .call-tree--cursor { background: $panel-lighten-2; }
     CallTreeView:focus > .call-tree--cursor { background: $accent; color: $text; text-style: bold; }
@@ -115,8 +101,7 @@ class CallTreeView(ScrollView, can_focus=True):
     CallTreeView > .call-tree--empty { color: $warning; text-style: italic; }
     """
 
-    cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
-    """Index of the row under the cursor."""
+    empty_component: ClassVar[str] = "call-tree--empty"
 
     class FunctionChosen(Message):
         """The user chose the function under the cursor (``enter``)."""
@@ -140,7 +125,6 @@ class CallTreeView(ScrollView, can_focus=True):
         # Estimated calls read "~" and a number; one more cell keeps columns apart.
         calls = max(8, count_widths(profile).ncalls + 1) + 1
         self.columns = (("calls", calls), *FIGURE_COLUMNS)
-        self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
 
     # State ------------------------------------------------------------------
 
@@ -151,57 +135,24 @@ class CallTreeView(ScrollView, can_focus=True):
             return self.rows.rows[self.cursor_row]
         return None
 
-    def rows_changed(self) -> None:
-        """The rows are different now: forget rendered strips and re-measure."""
-        self._cache.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) + 1)
-        self.refresh()
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def empty_message(self) -> str:
+        return "no calls recorded"
 
     def on_mount(self) -> None:
         self.rows_changed()
 
-    def on_resize(self, event: events.Resize) -> None:
-        self.rows_changed()
-        self.call_after_refresh(self.scroll_cursor_into_view)
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._cache.clear()
-
-    def on_focus(self) -> None:
-        self._cache.clear()
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.on_focus()
-
     # Rendering --------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
-        scroll_y = self.scroll_offset.y
-        width = self.scrollable_content_region.width
-        if y == 0:
-            return self._header_strip(width)
-        row = scroll_y + y - 1
-        if not len(self.rows) and y == 1:
-            style = self.get_component_rich_style("call-tree--empty")
-            return Strip([Segment(_fit(" no calls recorded", width), style)])
-        if row >= len(self.rows):
-            return Strip.blank(width, self.rich_style)
-        return self._row_strip(row, width)
-
-    def _header_strip(self, width: int) -> Strip:
+    def header_strip(self, width: int) -> Strip:
         style = self.get_component_rich_style("call-tree--header")
         figures = "".join(_fit_right(title, size) for title, size in self.columns)
-        left = _fit(" function", max(0, width - cell_len(figures)))
+        left = fit(" function", max(0, width - cell_len(figures)))
         return Strip([Segment(left + figures, style)]).crop_extend(0, width, style)
 
-    def _row_strip(self, row: int, width: int) -> Strip:
-        is_cursor = row == self.cursor_row
-        key = (row, width, is_cursor, is_cursor and self.has_focus)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
+    def row_strip(self, row: int, width: int, is_cursor: bool) -> Strip:
         node = self.rows.rows[row]
         base = self.rich_style + Style.from_meta({"row": row})
         if is_cursor:
@@ -225,11 +176,9 @@ class CallTreeView(ScrollView, can_focus=True):
         else:
             segments.append(Segment(opener, base))
         used = cell_len(indent) + 2
-        segments.append(Segment(_fit(label, max(0, left_width - used)), base))
+        segments.append(Segment(fit(label, max(0, left_width - used)), base))
         segments.append(Segment(figures, figure_style))
-        strip = Strip(segments).crop_extend(0, width, base)
-        self._cache.set(key, strip)
-        return strip
+        return Strip(segments).crop_extend(0, width, base)
 
     def _tree_prefix(self, node: TreeNode) -> tuple[str, str]:
         depth = node.depth
@@ -241,47 +190,6 @@ class CallTreeView(ScrollView, can_focus=True):
         if self.call_tree.has_children(node):
             return indent, "▸ "
         return indent, "  "
-
-    # Cursor -----------------------------------------------------------------
-
-    def watch_cursor_row(self, old: int, new: int) -> None:
-        self._cache.clear()
-        self.refresh()
-        self.scroll_cursor_into_view()
-
-    def move_cursor(self, row: int) -> None:
-        if len(self.rows):
-            self.cursor_row = max(0, min(len(self.rows) - 1, row))
-
-    def scroll_cursor_into_view(self) -> None:
-        visible = max(1, self.scrollable_content_region.height - 1)
-        top = int(self.scroll_y)
-        row = self.cursor_row
-        if row < top:
-            self.scroll_to(y=row, animate=False, immediate=True)
-        elif row >= top + visible:
-            self.scroll_to(y=row - visible + 1, animate=False, immediate=True)
-
-    def _page(self) -> int:
-        return max(1, self.scrollable_content_region.height - 2)
-
-    def action_cursor_up(self) -> None:
-        self.move_cursor(self.cursor_row - 1)
-
-    def action_cursor_down(self) -> None:
-        self.move_cursor(self.cursor_row + 1)
-
-    def action_page_up(self) -> None:
-        self.move_cursor(self.cursor_row - self._page())
-
-    def action_page_down(self) -> None:
-        self.move_cursor(self.cursor_row + self._page())
-
-    def action_first_row(self) -> None:
-        self.move_cursor(0)
-
-    def action_last_row(self) -> None:
-        self.move_cursor(len(self.rows) - 1)
 
     # Opening and closing ----------------------------------------------------
 
@@ -330,10 +238,8 @@ class CallTreeView(ScrollView, can_focus=True):
         self.rows_changed()
         self.move_cursor(last)
 
-    def action_choose(self) -> None:
-        node = self.cursor_node
-        if node is not None:
-            self.post_message(self.FunctionChosen(node.fid))
+    def row_chosen(self, row: int) -> None:
+        self.post_message(self.FunctionChosen(self.rows.rows[row].fid))
 
     def reveal(self, fid: int) -> bool:
         """Put the cursor on a row of ``fid``, opening a path down to it if needed.
@@ -375,25 +281,6 @@ class CallTreeView(ScrollView, can_focus=True):
         last = self.rows.open_path(row, path)
         self.rows_changed()
         return last
-
-    def on_click(self, event: events.Click) -> None:
-        meta = event.style.meta
-        if "row" in meta:
-            row = int(meta["row"])
-            if event.chain >= 2 and row == self.cursor_row:
-                self.action_choose()
-            else:
-                self.move_cursor(row)
-
-
-def _fit(text: str, width: int) -> str:
-    """``text`` cut (with an ellipsis) or padded to exactly ``width`` cells."""
-    if width <= 0:
-        return ""
-    length = cell_len(text)
-    if length > width:
-        return set_cell_size(text, width - 1) + "…" if width > 1 else "…"
-    return text + " " * (width - length)
 
 
 def _fit_right(text: str, width: int) -> str:

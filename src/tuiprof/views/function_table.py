@@ -140,7 +140,7 @@ class FunctionTable(RowTable):
         except ValueError:
             return False
         self.set_reactive(RowTable.cursor_row, row)
-        self._line_cache.clear()
+        self.clear_cache()
         self.refresh()
         self.scroll_cursor_into_view()
         return True

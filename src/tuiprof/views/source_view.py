@@ -10,21 +10,21 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual import events, work
+from textual import work
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import Size
 from textual.highlight import highlight
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tuiprof.model.format import format_percent, format_time
 from tuiprof.model.profile import LineTiming, Profile
 from tuiprof.model.source import LookupKind, SourceFinder, SourceText
+from tuiprof.views.cursor_lines import CachedLinesView, fit
 
 LINE_NO = 6
 TIMING_COLUMNS = (("hits", 8), ("time", 9), ("per hit", 9), ("%func", 7))
@@ -63,7 +63,7 @@ def timing_cells(timing: LineTiming | None, function_total: float) -> str:
     )
 
 
-class SourceView(ScrollView, can_focus=True):
+class SourceView(CachedLinesView, can_focus=True):
     """The selected function's source, scrolled to and highlighting the function.
 
     With line data, each line shows its hits, time, time per hit, share of the
@@ -102,11 +102,6 @@ class SourceView(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    SourceView {
-        background: $surface;
-        scrollbar-size-vertical: 1;
-        scrollbar-size-horizontal: 1;
-    }
     SourceView > .source-view--title { text-style: bold; background: $panel; }
     SourceView > .source-view--columns { color: $text-muted; background: $panel; }
     SourceView > .source-view--gutter { color: $text-muted; }
@@ -125,7 +120,7 @@ class SourceView(ScrollView, can_focus=True):
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
+        super().__init__(cache_size=512, name=name, id=id, classes=classes)
         self.profile = profile
         self.finder = finder
         self.fid = -1
@@ -139,7 +134,6 @@ class SourceView(ScrollView, can_focus=True):
         self.function_total = 0.0
         self._code: list[Content] = []
         self._highlighted: LRUCache[str, list[Content]] = LRUCache(8)
-        self._cache: LRUCache[tuple[int, int, int], Strip] = LRUCache(512)
         self._title = ""
         self._hottest = 0.0
         """The slowest line's time: the heat bars are scaled to it."""
@@ -197,7 +191,7 @@ class SourceView(ScrollView, can_focus=True):
                 self.span = self.finder.span(lookup.path, first_line, name)
                 self._code = self._highlight(text)
                 self._title += self._notes(text, lookup.path, file)
-        self._cache.clear()
+        self.clear_cache()
         width = self.gutter_width + max((c.cell_length for c in self._code), default=0)
         height = (len(self._code) or len(self.message)) + self.header_height
         self.virtual_size = Size(width, height)
@@ -236,7 +230,7 @@ class SourceView(ScrollView, can_focus=True):
         self._highlighted.set(path, lines)
         if self.source is not None and self.source.path == path:
             self._code = lines
-            self._cache.clear()
+            self.clear_cache()
             self.refresh()
 
     def _function_top(self) -> int:
@@ -256,13 +250,6 @@ class SourceView(ScrollView, can_focus=True):
 
     # Rendering --------------------------------------------------------------
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._cache.clear()
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._cache.clear()
-
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if y == 0:
@@ -279,12 +266,9 @@ class SourceView(ScrollView, can_focus=True):
         if row >= len(self._code):
             return Strip.blank(width, self.rich_style)
         scroll_x = int(self.scroll_x)
-        key = (row, width, scroll_x)
-        cached = self._cache.get(key)
-        if cached is None:
-            cached = self._code_strip(row, width, scroll_x)
-            self._cache.set(key, cached)
-        return cached
+        return self.cached_line(
+            (row, width, scroll_x), lambda: self._code_strip(row, width, scroll_x)
+        )
 
     def _title_strip(self, width: int) -> Strip:
         style = self.get_component_rich_style("source-view--title")
@@ -296,7 +280,7 @@ class SourceView(ScrollView, can_focus=True):
             right = f"lines {self.span[0]}–{self.span[1]} "
         left = " " + self._title if self.fid >= 0 else " Source"
         room = max(0, width - cell_len(right) - 1)
-        left = _fit(left, room)
+        left = fit(left, room)
         return _text_strip(left + " " * (room - cell_len(left)) + " " + right, width, style)
 
     def _columns_text(self) -> str:
@@ -340,13 +324,5 @@ def _highlight_lines(lines: tuple[str, ...]) -> list[Content]:
     return code.split("\n", allow_blank=True)[: len(lines)]
 
 
-def _fit(text: str, width: int) -> str:
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    return text
-
-
 def _text_strip(text: str, width: int, style: Style) -> Strip:
-    return Strip([Segment(_fit(text, width), style)]).crop_extend(0, width, style)
+    return Strip([Segment(fit(text, width), style)]).crop_extend(0, width, style)
