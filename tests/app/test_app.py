@@ -8,15 +8,17 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.binding import Binding
 from textual.worker import WorkerCancelled
 
 from tests.app.conftest import PARSE, small_stats, write_profile
 from tuiprof.app import LoadingScreen, TuiprofApp
+from tuiprof.keymap import load_keymap
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
 from tuiprof.model.table import SortKey
-from tuiprof.screens.export_dialog import ExportDialog
-from tuiprof.screens.help import HelpScreen, binding_ids
+from tuiprof.screens.export_dialog import ConfirmOverwrite, ExportDialog
+from tuiprof.screens.help import HelpScreen, binding_ids, classes_with_bindings
 from tuiprof.screens.main import MainScreen
 from tuiprof.views.function_table import FunctionTable
 
@@ -128,6 +130,36 @@ async def test_a_keymap_file_remaps_by_binding_id(small: Profile, tmp_path: Path
         await pilot.press("n")
         assert app.screen.query_one(FunctionTable).table_query.sort is SortKey.NCALLS
         assert any("no_such_binding" in n.message for n in app._notifications)
+
+
+def test_every_class_with_keys_has_remappable_ids() -> None:
+    ids = binding_ids()
+    for cls in classes_with_bindings():
+        for binding in cls.__dict__["BINDINGS"]:
+            assert isinstance(binding, Binding) and binding.id in ids, f"{cls.__name__}: {binding}"
+    assert {"close_help", "export.confirm.yes", "export.confirm.no"} <= ids
+
+
+async def test_keys_of_modal_screens_can_be_remapped(small: Profile, tmp_path: Path) -> None:
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text(
+        '[keys]\nclose_help = "x"\n"export.confirm.yes" = "o"\n"export.confirm.no" = "k"\n'
+    )
+    assert load_keymap(keymap, binding_ids()).notices == []
+    app = TuiprofApp(small, keymap_file=keymap)
+    async with app.run_test() as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("x")
+        assert isinstance(app.screen, MainScreen)
+        answers: list[bool | None] = []
+        for key in ("o", "k"):
+            app.push_screen(ConfirmOverwrite(tmp_path / "out.dot"), answers.append)
+            await pilot.pause()
+            await pilot.press(key)
+            await pilot.pause()
+        assert answers == [True, False]
+        assert isinstance(app.screen, MainScreen)
 
 
 async def test_paths_load_in_a_worker_behind_a_loading_screen(small_path: Path) -> None:

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -28,9 +29,13 @@ ESTIMATE_NOTE = (
 
 
 def binding_sections() -> list[tuple[str, list[Binding]]]:
-    """(where, bindings) for every part of the explorer that has keys."""
+    """(where, bindings) for every part of the explorer that has keys.
+
+    The parts are named here for the help screen; any class with keys that
+    is not (a new widget, say) still gets a section, under its own name.
+    """
     from tuiprof.app import TuiprofApp
-    from tuiprof.screens.export_dialog import ExportDialog
+    from tuiprof.screens.export_dialog import ConfirmOverwrite, ExportDialog
     from tuiprof.screens.main import FilterInput, MainScreen
     from tuiprof.views.call_tree import CallTreeView
     from tuiprof.views.callers import EdgeTable
@@ -38,24 +43,52 @@ def binding_sections() -> list[tuple[str, list[Binding]]]:
     from tuiprof.views.row_table import RowTable
     from tuiprof.views.source_view import SourceView
 
-    sections: list[tuple[str, list[BindingType]]] = [
-        ("Everywhere", TuiprofApp.BINDINGS),
-        ("Main screen", MainScreen.BINDINGS),
-        ("Tables (functions, callers, callees)", RowTable.BINDINGS),
-        ("Function table", FunctionTable.BINDINGS),
-        ("Callers and callees", EdgeTable.BINDINGS),
-        ("Filter line", FilterInput.BINDINGS),
-        ("Call tree", CallTreeView.BINDINGS),
-        ("Source", SourceView.BINDINGS),
-        ("Export dialog", ExportDialog.BINDINGS),
+    named: list[tuple[str, list[type[DOMNode]]]] = [
+        ("Everywhere", [TuiprofApp]),
+        ("Main screen", [MainScreen]),
+        ("Tables (functions, callers, callees)", [RowTable]),
+        ("Function table", [FunctionTable]),
+        ("Callers and callees", [EdgeTable]),
+        ("Filter line", [FilterInput]),
+        ("Call tree", [CallTreeView]),
+        ("Source", [SourceView]),
+        ("Export dialog", [ExportDialog, ConfirmOverwrite]),
+        ("Help", [HelpScreen]),
     ]
+    placed = {cls for _, classes in named for cls in classes}
+    named += [(cls.__name__, [cls]) for cls in classes_with_bindings() if cls not in placed]
     return [
-        (where, [b for b in bindings if isinstance(b, Binding)]) for where, bindings in sections
+        (
+            where,
+            [
+                b
+                for cls in classes
+                for b in cls.__dict__.get("BINDINGS", [])
+                if isinstance(b, Binding)
+            ],
+        )
+        for where, classes in named
     ]
+
+
+def classes_with_bindings() -> list[type[DOMNode]]:
+    """Every class of the explorer that declares its own ``BINDINGS``: app, screens, widgets."""
+    found: list[type[DOMNode]] = []
+    pending: list[type[DOMNode]] = [DOMNode]
+    seen: set[type[DOMNode]] = set()
+    while pending:
+        cls = pending.pop()
+        for sub in cls.__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                pending.append(sub)
+                if sub.__module__.startswith("tuiprof.") and "BINDINGS" in sub.__dict__:
+                    found.append(sub)
+    return sorted(found, key=lambda cls: (cls.__module__, cls.__qualname__))
 
 
 def binding_ids() -> frozenset[str]:
-    """Every binding id a keymap file may name."""
+    """Every binding id a keymap file may name, on any screen or widget."""
     return frozenset(b.id for _, bindings in binding_sections() for b in bindings if b.id)
 
 
