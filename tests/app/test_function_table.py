@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import Input
 
-from tests.app.conftest import BOOT, JSON, LEN, MAIN, PARSE, RENDER, WALK
+from tests.app.conftest import BOOT, JSON, LEN, MAIN, PARSE, RENDER, WALK, write_profile
 from tuiprof.app import TuiprofApp
+from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
 from tuiprof.model.table import SortKey
 from tuiprof.screens.main import MainScreen
@@ -192,3 +195,19 @@ async def test_recursive_calls_show_as_nc_over_cc(small: Profile) -> None:
         await pilot.pause()
         row = list(table_of(app).rows).index(small.find(WALK))
         assert table_of(app).cells(row)[0] == "40/10"
+
+
+async def test_per_call_times_are_blank_without_calls(tmp_path: Path) -> None:
+    # cc 0: only recursive calls were seen; no calls at all: both blank, as pstats prints them.
+    stats = {
+        ("/src/a.py", 1, "only_recursive"): (0, 5, 0.500, 0.600, {}),
+        ("/src/b.py", 1, "never_called"): (0, 0, 0.000, 0.000, {}),
+    }
+    profile = load_profile([str(write_profile(tmp_path / "zero.prof", stats))])
+    app = TuiprofApp(profile)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        table = table_of(app)
+        cells = {table.cells(row)[5].split()[0]: table.cells(row) for row in range(2)}
+        assert cells["only_recursive"][:5] == ("5/0", "500.0ms", "100.0ms", "600.0ms", "")
+        assert cells["never_called"][:5] == ("0", "0", "", "0", "")

@@ -255,3 +255,5 @@ def test_heat_bar_and_cells() -> None:
     assert timing_cells(None, 1.0).strip() == ""
     cells = timing_cells(LineTiming(3, 4, 0.002), 0.004).split()
     assert cells == ["4", "2.000ms", "500.0µs", "50.0%"]
+    # A line that never ran has no time per hit: blank, as line_profiler prints it.
+    assert timing_cells(LineTiming(3, 0, 0.0), 0.004).split() == ["0", "0", "0.00%"]

@@ -16,9 +16,17 @@ from textual.reactive import reactive
 from tuiprof.messages import FunctionChosen, FunctionHighlighted
 from tuiprof.model.format import format_calls, format_percent, format_time
 from tuiprof.model.profile import Profile
-from tuiprof.model.table import FunctionTableModel, SortKey, TableQuery, per_call
+from tuiprof.model.table import FunctionTableModel, SortKey, TableQuery
 from tuiprof.views.counts import count_widths
 from tuiprof.views.row_table import Column, RowTable
+
+
+def format_per_call(seconds: float, calls: int) -> str:
+    """Time per call: blank with no calls, as pstats and ``tuiprof stats`` print it."""
+    if calls < 0:
+        return "?"
+    return format_time(seconds / calls) if calls else ""
+
 
 SORT_KEYS: tuple[SortKey, ...] = (
     SortKey.NCALLS,
@@ -96,13 +104,13 @@ class FunctionTable(RowTable):
             cumtime = format_percent(ct, p.total_time)
         else:
             tottime, cumtime = format_time(tt), format_time(ct)
-        unknown = nc < 0
+        cc = p.primitive_calls[fid]
         return (
-            format_calls(nc, p.primitive_calls[fid]),
+            format_calls(nc, cc),
             tottime,
-            "?" if unknown else format_time(per_call(tt, nc)),
+            format_per_call(tt, nc),
             cumtime,
-            "?" if unknown else format_time(per_call(ct, p.primitive_calls[fid])),
+            format_per_call(ct, cc),
             p.label(fid),
         )
 

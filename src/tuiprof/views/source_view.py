@@ -51,11 +51,12 @@ def timing_cells(timing: LineTiming | None, function_total: float) -> str:
     """The gutter figures of one line: hits, time, time per hit, % of the function."""
     if timing is None:
         return "".join(" " * size for _, size in TIMING_COLUMNS)
-    per_hit = timing.seconds / timing.hits if timing.hits else 0.0
+    # No hits, no time per hit: blank, as line_profiler prints it.
+    per_hit = format_time(timing.seconds / timing.hits) if timing.hits else ""
     cells = (
         str(timing.hits),
         format_time(timing.seconds),
-        format_time(per_hit),
+        per_hit,
         format_percent(timing.seconds, function_total),
     )
     return "".join(
