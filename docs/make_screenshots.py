@@ -182,14 +182,15 @@ def stats_output(args: Sequence[str], folder: Path) -> str:
 
 
 def write_stats() -> Path:
+    # Run from the checkout: the line sources are found beside the profile.
     runs = [
-        (["sample_profiles/taylor.prof", "--limit", "8"], ROOT, ""),
-        (["particles.lprof", "--limit", "1"], ROOT / SAMPLES, "cd sample_profiles && "),
+        [sample("taylor.prof"), "--limit", "8"],
+        [sample("particles.lprof"), "--limit", "1"],
     ]
     text = []
-    for args, folder, prefix in runs:
-        text.append(f"$ {prefix}tuiprof stats {' '.join(args)}\n")
-        text.append(stats_output(args, folder))
+    for args in runs:
+        text.append(f"$ tuiprof stats {' '.join(args)}\n")
+        text.append(stats_output(args, ROOT))
         text.append("\n")
     path = OUT / "stats.txt"
     path.write_text("".join(text).rstrip("\n") + "\n", encoding="utf-8")
