@@ -13,7 +13,7 @@ import os
 from collections.abc import Sequence
 
 from tuiprof.model.errors import ProfileError
-from tuiprof.model.source import parse_path_maps
+from tuiprof.model.source import check_source_roots, parse_path_maps
 
 BIG_INPUT_BYTES = 20 * 1024 * 1024
 """Above this many bytes in total, load in the app with a loading indicator."""
@@ -49,10 +49,7 @@ def run_explorer(options: argparse.Namespace) -> int:
 
     paths: list[str] = list(options.files)
     path_maps = parse_path_maps(getattr(options, "path_map", None) or [])
-    source_roots: list[str] = list(getattr(options, "source_root", None) or [])
-    for root in source_roots:
-        if not os.path.isdir(root):
-            raise ProfileError("--source-root", f"{root}: no such folder")
+    source_roots = check_source_roots(getattr(options, "source_root", None) or [])
 
     profile = None
     if _total_size(paths) > BIG_INPUT_BYTES:

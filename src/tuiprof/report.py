@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.names import FunctionKey
 from tuiprof.model.profile import FunctionLines, Profile
-from tuiprof.model.source import SourceFinder, parse_path_maps
+from tuiprof.model.source import SourceFinder, check_source_roots, parse_path_maps
 from tuiprof.model.table import FilterError, FunctionTableModel, SortKey, TableQuery
 
 EXIT_OK = 0
@@ -57,7 +57,11 @@ def run_stats(options: argparse.Namespace) -> int:
         query = TableQuery(
             sort=SORT_KEYS[options.sort], reverse=options.reverse, filter_text=options.filter
         )
-        finder = SourceFinder(options.files, options.source_root, parse_path_maps(options.path_map))
+        finder = SourceFinder(
+            options.files,
+            check_source_roots(options.source_root),
+            parse_path_maps(options.path_map),
+        )
         model = FunctionTableModel(load_profile(options.files), query)
         rows = model.rows
     except FilterError as error:

@@ -59,3 +59,9 @@ def test_a_bad_path_map_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "x.prof", "--path-map", "nonsense"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["tuiprof: --path-map: expected OLD=NEW, got 'nonsense'"]
+
+
+def test_a_missing_source_root_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "x.prof", "--source-root", "/no/such/folder"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["tuiprof: --source-root: /no/such/folder: no such folder"]

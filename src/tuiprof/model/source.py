@@ -71,6 +71,14 @@ def parse_path_maps(specs: Sequence[str]) -> list[tuple[str, str]]:
     return maps
 
 
+def check_source_roots(roots: Sequence[str]) -> list[str]:
+    """``--source-root`` options, each an existing folder; a :class:`ProfileError` otherwise."""
+    for root in roots:
+        if not os.path.isdir(root):
+            raise ProfileError("--source-root", f"{root}: no such folder")
+    return list(roots)
+
+
 def _split(path: str) -> list[str]:
     return [part for part in path.replace("\\", "/").split("/") if part]
 
