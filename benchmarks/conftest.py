@@ -24,6 +24,17 @@ def stress(tmp_path_factory: pytest.TempPathFactory) -> StressProfile:
 
 
 @pytest.fixture(scope="session")
+def stress_known(tmp_path_factory: pytest.TempPathFactory) -> StressProfile:
+    """The stress profile with every caller in the file (``unknown_callers=0``).
+
+    pyprof2calltree and gprof2dot crash on callers that are not in the file;
+    the export benchmarks compare with them on this variant.
+    """
+    folder = tmp_path_factory.mktemp("stress-known")
+    return write_stress_profile(folder, unknown_callers=0, name="stress-known.prof")
+
+
+@pytest.fixture(scope="session")
 def chain(tmp_path_factory: pytest.TempPathFactory) -> ChainProfile:
     """A call chain 100,000 functions long."""
     return write_chain_profile(tmp_path_factory.mktemp("chain"))

@@ -10,7 +10,9 @@ shapes that make a profile viewer slow:
   (``len``, ``isinstance``, ``list.append``) with more;
 - deep recursion: a function called a million times from itself;
 - cycles: groups of functions calling each other round in a ring;
-- edges whose caller is not in the file (pstats keeps them).
+- edges whose caller is not in the file (pstats keeps them; pyprof2calltree
+  and gprof2dot crash on them, so ``unknown_callers=0`` writes a variant
+  without them).
 
 It is written with ``marshal.dump`` like ``cProfile`` and
 ``pstats.Stats.dump_stats``: caller keys are new tuples sharing the function's
@@ -173,9 +175,20 @@ def _edge(rng: random.Random, leaf: bool) -> Edge:
 
 
 def build_stress_stats(
-    n_functions: int = N_FUNCTIONS, n_edges: int = N_EDGES, seed: int = SEED
+    n_functions: int = N_FUNCTIONS,
+    n_edges: int = N_EDGES,
+    seed: int = SEED,
+    unknown_callers: int = N_UNKNOWN_CALLERS,
 ) -> Stats:
-    """The stress profile as a pstats ``stats`` dictionary (same seed, same dictionary)."""
+    """The stress profile as a pstats ``stats`` dictionary (same seed, same dictionary).
+
+    ``unknown_callers`` (at most :data:`N_UNKNOWN_CALLERS`) edges get a caller
+    that is not in the file. With fewer, the dictionary is the same but for the
+    edges left out: pyprof2calltree and gprof2dot crash on such callers, so
+    the export benchmarks compare with them on ``unknown_callers=0``.
+    """
+    if not 0 <= unknown_callers <= N_UNKNOWN_CALLERS:
+        raise ValueError(f"unknown_callers must be 0 to {N_UNKNOWN_CALLERS}")
     rng = random.Random(seed)
     keys = _function_keys(rng, n_functions)
     # Functions are placed in a random "depth" order; callers come from earlier
@@ -242,10 +255,12 @@ def build_stress_stats(
             edges += 1
 
     # Callers that are not in the file (pstats keeps and shows such edges).
+    # Every callee is drawn, kept or not, so the random sequence stays the same.
     for n in range(N_UNKNOWN_CALLERS):
         callee = rng.choice(project)
-        stats[callee][4][("/gone/away.py", n + 1, f"vanished_{n}")] = (1, 1, 1e-6, 2e-6)
-        edges += 1
+        if n < unknown_callers:
+            stats[callee][4][("/gone/away.py", n + 1, f"vanished_{n}")] = (1, 1, 1e-6, 2e-6)
+            edges += 1
 
     # cProfile's dictionary order is its own hash order, not the call order.
     order = list(stats)
@@ -280,10 +295,15 @@ def build_chain_stats(length: int = CHAIN_LENGTH) -> Stats:
     return stats
 
 
-def write_stress_profile(folder: Path) -> StressProfile:
-    """Write the stress profile into ``folder`` and describe it."""
-    stats = build_stress_stats()
-    path = folder / "stress.prof"
+def write_stress_profile(
+    folder: Path, unknown_callers: int = N_UNKNOWN_CALLERS, name: str = "stress.prof"
+) -> StressProfile:
+    """Write the stress profile into ``folder`` as ``name`` and describe it.
+
+    ``unknown_callers=0`` writes the variant with every caller in the file.
+    """
+    stats = build_stress_stats(unknown_callers=unknown_callers)
+    path = folder / name
     with path.open("wb") as handle:
         marshal.dump(stats, handle)
     callee_counts: dict[FunctionKey, int] = {}

@@ -247,7 +247,7 @@ def test_callee_index_build(benchmark, stress_profile: Profile) -> None:
 
 
 def test_roots(benchmark, stress_profile: Profile) -> None:
-    """``Profile.roots()``: the functions nobody in the profile called."""
+    """``Profile.roots()`` the first time: it builds the callee index, roots in the same pass."""
 
     def setup() -> Profile:
         profile = fresh(stress_profile)
@@ -257,6 +257,18 @@ def test_roots(benchmark, stress_profile: Profile) -> None:
     roots = pedantic_with(benchmark, setup, lambda p: p.roots(), rounds=3)
     benchmark.extra_info["roots"] = len(roots)
     ms(benchmark, "model: Profile.roots()")
+
+
+def test_roots_after_callee_index(benchmark, stress_profile: Profile) -> None:
+    """``Profile.roots()`` once the callee index exists (the warm-up builds it)."""
+
+    def setup() -> Profile:
+        profile = fresh(stress_profile)
+        profile.callee_index()
+        return profile
+
+    pedantic_with(benchmark, setup, lambda p: p.roots(), rounds=3)
+    ms(benchmark, "model: Profile.roots(), callee index built")
 
 
 # -- the call tree --------------------------------------------------------------
