@@ -9,13 +9,13 @@ inverting them the first time it is asked for.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from tuiprof.model.collector import collector_paused
 from tuiprof.model.names import FunctionKey, label
 
 RawEdge = tuple[int, int, float, float] | int
@@ -168,15 +168,8 @@ class Profile:
         if self._callees is None:
             with self._lock:
                 if self._callees is None:
-                    # 1.5 million new tuples would set off collections that walk
-                    # them all again and again; they hold no cycles.
-                    was_enabled = gc.isenabled()
-                    gc.disable()
-                    try:
+                    with collector_paused():
                         self._callees = self._build_callees()
-                    finally:
-                        if was_enabled:
-                            gc.enable()
         return self._callees
 
     def _build_callees(self) -> list[list[tuple[int, RawEdge]]]:

@@ -8,11 +8,10 @@ and line data is joined to functions on (file, first line).
 from __future__ import annotations
 
 import functools
-import gc
 import operator
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
+from tuiprof.model.collector import collector_paused
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.loaders.lprof_loader import RawTimings, parse_lprof
 from tuiprof.model.loaders.pstats_loader import Columns, RawStats, parse_pstats_columns
@@ -23,31 +22,6 @@ from tuiprof.model.profile import FunctionLines, LineTiming, Profile, RawCallers
 __all__ = ["ProfileError", "load_profile", "merge_pstats"]
 
 
-_FREEZE_ABOVE = 200_000
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while millions of containers are made.
-
-    A profile is acyclic data; without this, collections triggered by the
-    allocations alone cost more than decoding the file.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            # Everything allocated meanwhile sits in the youngest generation;
-            # the first collection after enabling would walk all of it. A big
-            # profile lives as long as the session, so it moves to the
-            # permanent generation instead (reference counting still frees it).
-            if gc.get_count()[0] > _FREEZE_ABOVE:
-                gc.freeze()
-            gc.enable()
-
-
 def load_profile(paths: Sequence[str]) -> Profile:
     """Load, check, merge and join the given files; :class:`ProfileError` on any problem."""
     if not paths:
@@ -55,7 +29,7 @@ def load_profile(paths: Sequence[str]) -> Profile:
     pstats_parts: list[tuple[str, RawStats, Columns]] = []
     lprof_parts: list[tuple[str, RawTimings, float]] = []
     warnings: list[str] = []
-    with _gc_paused():
+    with collector_paused(freeze=True):
         for path in paths:
             data = read_input(path)
             kind = sniff(data)
