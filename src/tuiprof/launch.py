@@ -19,18 +19,18 @@ BIG_INPUT_BYTES = 20 * 1024 * 1024
 """Above this many bytes in total, load in the app with a loading indicator."""
 
 
-def check_inputs(paths: Sequence[str]) -> int:
-    """Read and sniff each input; their total size. :class:`ProfileError` on any problem."""
-    from tuiprof.model.loaders.sniff import describe, read_input, sniff
+def check_inputs(paths: Sequence[str]) -> None:
+    """Check that each input is a readable profile by its first bytes.
 
-    total = 0
+    For inputs big enough to load behind the loading screen: the full read
+    happens once, in the app. :class:`ProfileError` on any problem.
+    """
+    from tuiprof.model.loaders.sniff import SNIFF_BYTES, describe, read_input, sniff
+
     for path in paths:
-        data = read_input(path)
-        if sniff(data) is None:
-            raise ProfileError(path, describe(data))
-        total += len(data)
-        del data
-    return total
+        if sniff(read_input(path, SNIFF_BYTES)) is None:
+            # Rare: read it all, so the message can tell JSON from text.
+            raise ProfileError(path, describe(read_input(path)))
 
 
 def _total_size(paths: Sequence[str]) -> int:

@@ -21,6 +21,8 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
+from tuiprof.model import format as model_format
+from tuiprof.model.format import format_calls
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.names import FunctionKey
 from tuiprof.model.profile import FunctionLines, Profile
@@ -111,22 +113,9 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds * 1e9:.0f} ns"
 
 
-def format_calls(ncalls: int, primitive_calls: int) -> str:
-    """pstats' ncalls column: ``nc/cc`` when they differ, ``?`` when unknown (negative)."""
-    if ncalls < 0 or primitive_calls < 0:
-        return "?"
-    if ncalls != primitive_calls:
-        return f"{ncalls}/{primitive_calls}"
-    return str(ncalls)
-
-
 def format_per_call(seconds: float, calls: int) -> str:
-    """A per-call time: blank with no calls (as pstats prints it), ``?`` when unknown."""
-    if calls < 0:
-        return "?"
-    if calls == 0:
-        return ""
-    return format_seconds(seconds / calls)
+    """A per-call time in the report's units: blank with no calls, ``?`` when unknown."""
+    return model_format.format_per_call(seconds, calls, format_seconds)
 
 
 def row_cells(profile: Profile, fid: int) -> tuple[str, str, str, str, str, str]:

@@ -14,19 +14,11 @@ from textual.message import Message
 from textual.reactive import reactive
 
 from tuiprof.messages import FunctionChosen, FunctionHighlighted
-from tuiprof.model.format import format_calls, format_percent, format_time
+from tuiprof.model.format import format_calls, format_per_call, format_percent, format_time
 from tuiprof.model.profile import Profile
 from tuiprof.model.table import FunctionTableModel, SortKey, TableQuery
 from tuiprof.views.counts import count_widths
 from tuiprof.views.row_table import Column, RowTable
-
-
-def format_per_call(seconds: float, calls: int) -> str:
-    """Time per call: blank with no calls, as pstats and ``tuiprof stats`` print it."""
-    if calls < 0:
-        return "?"
-    return format_time(seconds / calls) if calls else ""
-
 
 SORT_KEYS: tuple[SortKey, ...] = (
     SortKey.NCALLS,

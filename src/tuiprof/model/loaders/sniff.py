@@ -28,8 +28,11 @@ _PICKLE_PROTO = 0x80
 _MARSHAL_DICT = (ord("{"), ord("{") | 0x80)  # TYPE_DICT, with or without FLAG_REF
 
 
-def read_input(path: str) -> bytes:
-    """All of a regular file's bytes, in one read; a :class:`ProfileError` otherwise."""
+def read_input(path: str, limit: int = -1) -> bytes:
+    """A regular file's bytes in one read (the first ``limit`` of them when given).
+
+    A :class:`ProfileError` for anything that is not a readable regular file.
+    """
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -44,11 +47,15 @@ def read_input(path: str) -> bytes:
         raise ProfileError(path, "is not a regular file (a fifo, socket or device)")
     try:
         with open(path, "rb") as handle:
-            return handle.read()
+            return handle.read(limit)
     except PermissionError:
         raise ProfileError(path, "permission denied") from None
     except OSError as error:
         raise ProfileError(path, error.strerror or "cannot be read") from None
+
+
+SNIFF_BYTES = 64
+"""How many leading bytes :func:`sniff` needs."""
 
 
 def sniff(data: bytes) -> Format | None:
@@ -58,7 +65,9 @@ def sniff(data: bytes) -> Format | None:
     first = data[0]
     if first == _PICKLE_PROTO and len(data) > 1 and data[1] <= 5:
         return Format.LPROF
-    if first in _MARSHAL_DICT and (data in (b"{0", b"\xfb0") or not _looks_like_text(data[:64])):
+    if first in _MARSHAL_DICT and (
+        data in (b"{0", b"\xfb0") or not _looks_like_text(data[:SNIFF_BYTES])
+    ):
         return Format.PSTATS
     return None
 
