@@ -71,7 +71,7 @@ def build_stats_parser() -> argparse.ArgumentParser:
         "--sort",
         choices=("ncalls", "tottime", "cumtime", "percall", "name", "file"),
         default="tottime",
-        help="column to sort by (default: tottime)",
+        help="column to sort by (default: tottime; percall is cumtime per primitive call)",
     )
     parser.add_argument("--reverse", action="store_true", help="reverse the sort order")
     parser.add_argument(
