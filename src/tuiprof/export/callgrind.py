@@ -1,9 +1,12 @@
 """Callgrind files for KCachegrind, QCachegrind and ``callgrind_annotate``.
 
 Function-level data (``.prof``) goes through pyprof2calltree's
-``CalltreeConverter``, handed a ``pstats.Stats`` whose ``stats`` dictionary is
-built from the loaded profile: the file is never read twice. Before it gets
-there the data is normalized:
+``CalltreeConverter``, which writes its own ``Entry``, ``Subentry`` and
+``Code`` objects. They are made from the loaded profile (the file is never
+read twice), one function at a time as the converter writes them: built all
+at once, as pyprof2calltree's ``pstats2entries`` does, 300,000 functions and
+1.5 million calls take more memory than the loaded profile itself. On the
+way the data is normalized:
 
 - names and file names holding control characters are escaped
   (:func:`~tuiprof.export.text.printable`), so a newline cannot end a record;
@@ -42,22 +45,21 @@ saw but cProfile did not are written with no ``ns`` cost.
 
 from __future__ import annotations
 
+import itertools
 import math
-import pstats
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
-from pyprof2calltree import CalltreeConverter, Code
+from pyprof2calltree import CalltreeConverter, Code, Entry, Subentry
 
 from tuiprof import __version__
 from tuiprof.export.text import printable
 from tuiprof.model.names import FunctionKey
-from tuiprof.model.profile import Profile, RawCallers
+from tuiprof.model.profile import Profile, RawEdge
 
 SCALE = 1_000_000_000
 """Costs are whole nanoseconds, as pyprof2calltree writes them."""
-
-StatsTuple = tuple[int, int, float, float, dict[FunctionKey, tuple[int, int, float, float]]]
 
 
 def apportion(seconds: Sequence[float]) -> list[int]:
@@ -100,28 +102,147 @@ def output_keys(profile: Profile, fids: Sequence[int]) -> dict[int, FunctionKey]
     return renamed
 
 
-class _LoadedStats(pstats.Stats):
-    """A ``pstats.Stats`` over data already in memory: pyprof2calltree checks the type."""
+def shared_names(keys: Iterator[FunctionKey]) -> set[tuple[str, str]]:
+    """The (file, name) pairs that more than one function has.
 
-    def __init__(self, stats: dict[FunctionKey, StatsTuple]) -> None:
-        super().__init__()  # no arguments: loads nothing
-        self.stats = stats
+    pyprof2calltree writes such functions as ``name:line`` to keep them apart.
+    """
+    seen: set[tuple[str, str]] = set()
+    shared: set[tuple[str, str]] = set()
+    for file, _line, name in keys:
+        pair = (file, name)
+        if pair in seen:
+            shared.add(pair)
+        else:
+            seen.add(pair)
+    return shared
 
 
-class _Converter(CalltreeConverter):  # type: ignore[misc]
-    """pyprof2calltree's converter with tuiprof's header and the line-data blocks."""
+class CallsByCaller:
+    """The chosen functions' calls grouped by caller, in flat arrays.
+
+    pstats keeps each function's callers; callgrind lists each function's
+    callees. This is the inversion, kept in arrays (a few bytes per call)
+    rather than a list of tuples per function. Calls from functions that are
+    not in the profile, or not chosen, are left out: pyprof2calltree would
+    fail on them.
+    """
+
+    def __init__(self, profile: Profile, chosen: Sequence[int], inside: bytearray | None) -> None:
+        records = [profile.callers_raw[fid] for fid in chosen]
+        find = profile.index.get
+        callers = array(
+            "i", map(find, itertools.chain.from_iterable(records), itertools.repeat(-1))
+        )
+        if inside is not None:
+            callers = array("i", [c if c >= 0 and inside[c] else -1 for c in callers])
+        # A counting sort by caller; bucket 0 holds the calls left out.
+        start = array("i", bytes(callers.itemsize * (len(profile) + 2)))
+        for caller in callers:
+            start[caller + 2] += 1
+        for bucket in range(2, len(start)):
+            start[bucket] += start[bucket - 1]
+        free = array("i", start)
+        callees = array("i", bytes(callers.itemsize * len(callers)))
+        edges: list[RawEdge] = [0] * len(callers)
+        callee_ids = itertools.chain.from_iterable(map(itertools.repeat, chosen, map(len, records)))
+        raws = itertools.chain.from_iterable(map(dict.values, records))
+        for caller, callee, raw in zip(callers, callee_ids, raws, strict=True):
+            at = free[caller + 1]
+            free[caller + 1] = at + 1
+            callees[at] = callee
+            edges[at] = raw
+        self.start = start
+        self.callees = callees
+        self.edges = edges
+
+    def __call__(self, caller: int) -> Iterator[tuple[int, RawEdge]]:
+        """``(callee, raw edge)`` for each call ``caller`` made."""
+        first, end = self.start[caller + 1], self.start[caller + 2]
+        return zip(self.callees[first:end], self.edges[first:end], strict=True)
+
+
+class Entries:
+    """pyprof2calltree's ``Entry`` objects for the chosen functions, sorted by key.
+
+    Made as they are iterated, one function with its calls at a time, so
+    they never all exist at once. The figures are what pyprof2calltree's
+    ``pstats2entries`` would make of the profile's pstats dictionary.
+    """
 
     def __init__(
         self,
-        stats: pstats.Stats,
+        profile: Profile,
+        order: Sequence[int],
+        keys: Sequence[FunctionKey] | dict[int, FunctionKey],
+        self_ns: Sequence[int] | dict[int, int],
+        calls: CallsByCaller,
+    ) -> None:
+        self.profile = profile
+        self.order = order
+        self.keys = keys
+        self.self_ns = self_ns
+        self.calls = calls
+
+    def __iter__(self) -> Iterator[Any]:
+        profile = self.profile
+        keys, self_ns, calls = self.keys, self.self_ns, self.calls
+        for fid in self.order:
+            ncalls = profile.ncalls[fid]
+            # pyprof2calltree truncates ``int(seconds * 1e9)``: half a nanosecond
+            # above the apportioned figure truncates to exactly that figure.
+            tt = (self_ns[fid] + 0.5) / SCALE
+            subentries = [self._subentry(callee, raw) for callee, raw in calls(fid)]
+            if ncalls >= 0:
+                cc = profile.primitive_calls[fid]
+                yield Entry(Code(*keys[fid]), cc, ncalls - cc, tt, profile.cumtime[fid], subentries)
+            else:  # only line_profiler saw it: no cProfile figures
+                yield Entry(Code(*keys[fid]), 0, 0, tt, 0.0, subentries)
+
+    def _subentry(self, callee: int, raw: RawEdge) -> Any:
+        if isinstance(raw, tuple):
+            calls, recursive, tt, ct = raw[0], raw[1] - raw[0], raw[2], raw[3]
+        else:
+            # The profile module records a bare call count: the callee's
+            # cumulative time in proportion to the calls.
+            ncalls = self.profile.ncalls[callee]
+            share = self.profile.cumtime[callee] * raw / ncalls if ncalls > 0 else 0.0
+            calls, recursive, tt, ct = raw, 0, 0.0, share
+        return Subentry(Code(*self.keys[callee]), calls, recursive, tt, ct)
+
+
+class _Converter(CalltreeConverter):  # type: ignore[misc]
+    """pyprof2calltree's converter with tuiprof's header and the line-data blocks.
+
+    pyprof2calltree finds the (file, name) pairs shared by several functions
+    by walking every entry and call once before writing, and keeps a set of
+    code objects per pair. Here the pairs come from the keys, so the entries
+    are walked once, as they are written, and the rule for ``name:line`` is
+    the same.
+    """
+
+    def __init__(
+        self,
+        entries: Entries,
+        shared: set[tuple[str, str]],
         events: list[str],
         summary: list[int],
         line_blocks: list[tuple[FunctionKey, list[tuple[int, int]]]],
     ) -> None:
-        super().__init__(stats)
+        self.shared = shared
+        super().__init__(entries)
         self.events = events
         self.summary = summary
         self.line_blocks = line_blocks
+
+    def _populate_code_by_position(self) -> None:
+        """Nothing to walk: :attr:`shared` holds the pairs already."""
+
+    def munged_function_name(self, code: Any) -> str:
+        name: str = code.co_name
+        if (code.co_filename, name) in self.shared:
+            return f"{name}:{code.co_firstlineno:d}"
+        return name
 
     def output(self, out_file: TextIO) -> None:
         self.out_file = out_file
@@ -132,7 +253,7 @@ class _Converter(CalltreeConverter):  # type: ignore[misc]
             write(f"event: {event} : {_EVENT_TITLES[event]}\n")
         write(f"events: {' '.join(self.events)}\n")
         write(f"summary: {' '.join(map(str, self.summary))}\n\n")
-        for entry in sorted(self.entries, key=_entry_key):
+        for entry in self.entries:  # already in pyprof2calltree's order
             self._output_entry(entry)
         zeros = " 0" * (len(self.events) - 1)
         for key, rows in self.line_blocks:
@@ -147,11 +268,6 @@ _EVENT_TITLES = {
 }
 
 
-def _entry_key(entry: Any) -> tuple[str, int, str]:
-    code = entry.code
-    return (code.co_filename, code.co_firstlineno, code.co_name)
-
-
 def write_callgrind(profile: Profile, out: TextIO, fids: Sequence[int] | None = None) -> None:
     """Write the profile (or the functions ``fids``) as a callgrind file."""
     chosen: Sequence[int] = range(len(profile)) if fids is None else fids
@@ -161,31 +277,25 @@ def write_callgrind(profile: Profile, out: TextIO, fids: Sequence[int] | None = 
         for fid in fids:
             inside[fid] = 1
     renamed = output_keys(profile, chosen)
-    keys = profile.keys
-
-    def key_of(fid: int) -> FunctionKey:
-        return renamed.get(fid) or keys[fid]
+    keys: Sequence[FunctionKey] | dict[int, FunctionKey] = profile.keys
+    if renamed or fids is not None:
+        keys = {fid: renamed.get(fid) or profile.keys[fid] for fid in chosen}
 
     # Functions only line_profiler saw (call count -1) have no cProfile time.
-    timed = [profile.ncalls[fid] >= 0 for fid in chosen]
-    self_ns = apportion(
-        [profile.tottime[fid] if t else 0.0 for fid, t in zip(chosen, timed, strict=True)]
+    self_ns_list = apportion(
+        [profile.tottime[fid] if profile.ncalls[fid] >= 0 else 0.0 for fid in chosen]
     )
-    find = profile.index.get
-    stats: dict[FunctionKey, StatsTuple] = {}
-    for fid, is_timed, cost in zip(chosen, timed, self_ns, strict=True):
-        callers = _callers(profile, fid, find, inside, renamed)
-        # pyprof2calltree truncates ``int(seconds * 1e9)``: half a nanosecond
-        # above the apportioned figure truncates to exactly that figure.
-        tt = (cost + 0.5) / SCALE
-        if is_timed:
-            entry = (profile.primitive_calls[fid], profile.ncalls[fid], tt, profile.cumtime[fid])
-        else:
-            entry = (0, 0, tt, 0.0)
-        stats[key_of(fid)] = (*entry, callers)
+    self_ns: Sequence[int] | dict[int, int] = self_ns_list
+    if fids is not None:
+        self_ns = dict(zip(chosen, self_ns_list, strict=True))
+
+    # pyprof2calltree's order: by file, line and name.
+    order = sorted(chosen, key=keys.__getitem__)
+    shared = shared_names(map(keys.__getitem__, order))
+    entries = Entries(profile, order, keys, self_ns, CallsByCaller(profile, chosen, inside))
 
     events = ["ns"] if profile.has_call_data else []
-    summary = [sum(self_ns)] if events else []
+    summary = [sum(self_ns_list)] if events else []
     line_blocks: list[tuple[FunctionKey, list[tuple[int, int]]]] = []
     with_lines = [fid for fid in chosen if fid in profile.lines]
     if with_lines:
@@ -196,37 +306,8 @@ def write_callgrind(profile: Profile, out: TextIO, fids: Sequence[int] | None = 
         for fid in with_lines:
             rows = [(t.line, next(line_ns)) for t in profile.lines[fid].lines]
             summary[-1] += sum(cost for _, cost in rows)
-            line_blocks.append((key_of(fid), rows))
+            line_blocks.append((keys[fid], rows))
     if not events:
         events, summary = ["ns"], [0]
 
-    _Converter(_LoadedStats(stats), events, summary, line_blocks).output(out)
-
-
-def _callers(
-    profile: Profile,
-    fid: int,
-    find: Any,
-    inside: bytearray | None,
-    renamed: dict[int, FunctionKey],
-) -> dict[FunctionKey, tuple[int, int, float, float]]:
-    raw: RawCallers = profile.callers_raw[fid]
-    if not renamed and all(
-        type(edge) is tuple
-        and (caller := find(key)) is not None
-        and (inside is None or inside[caller])
-        for key, edge in raw.items()
-    ):
-        # The usual case: hand over the loaded dictionary, no copy.
-        return raw  # type: ignore[return-value]
-    result: dict[FunctionKey, tuple[int, int, float, float]] = {}
-    for key, edge in raw.items():
-        caller = find(key)
-        if caller is None or (inside is not None and not inside[caller]):
-            continue
-        if isinstance(edge, int):
-            calls = profile.ncalls[fid]
-            share = profile.cumtime[fid] * edge / calls if calls > 0 else 0.0
-            edge = (edge, edge, 0.0, share)
-        result[renamed.get(caller) or key] = edge
-    return result
+    _Converter(entries, shared, events, summary, line_blocks).output(out)

@@ -14,6 +14,7 @@ after control characters have been made visible, so ``<module>``,
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Sequence
 from typing import TextIO
@@ -44,48 +45,89 @@ def node_name(key: FunctionKey) -> str:
     return shortened(printable(text), 1000)
 
 
-def build_graph(profile: Profile, fids: Sequence[int] | None = None) -> gprof2dot.Profile:
-    """The gprof2dot profile of the chosen functions, with time ratios computed."""
+def build_graph(
+    profile: Profile,
+    fids: Sequence[int] | None = None,
+    *,
+    node_threshold: float = 0.0,
+    edge_threshold: float = 0.0,
+) -> gprof2dot.Profile:
+    """The gprof2dot profile of the chosen functions, with time ratios computed.
+
+    Thresholds are percentages, as for :func:`write_dot`. Only functions and
+    calls that gprof2dot's ``prune`` would keep are built: a function whose
+    cumulative time is under ``node_threshold`` percent of the largest, and a
+    call under ``edge_threshold`` percent or to or from such a function, would
+    be built only to be thrown away (on a big profile, nearly all of them).
+    The largest cumulative time, which every ratio divides by, is still taken
+    over all the chosen functions. With thresholds of zero the graph holds
+    every chosen function and call.
+    """
     chosen: Sequence[int] = range(len(profile)) if fids is None else fids
+    cumtime = profile.cumtime
+    largest = max(itertools.chain((profile.total_time,), map(cumtime.__getitem__, chosen)))
+    node_min = node_threshold / 100.0
+    edge_min = edge_threshold / 100.0
+    kept = [fid for fid in chosen if not prune_weight(cumtime[fid], largest) < node_min]
     inside = bytearray(len(profile))
-    for fid in chosen:
+    for fid in kept:
         inside[fid] = 1
+
     graph = gprof2dot.Profile()
     functions = graph.functions
     keys = profile.keys
-    largest = profile.total_time
-    for fid in chosen:
+    for fid in kept:
         function = gprof2dot.Function(fid, node_name(keys[fid]))
         function.filename = printable(keys[fid][0])
         ncalls = profile.ncalls[fid]
         function.called = ncalls if ncalls >= 0 else None
         function[gprof2dot.TIME] = profile.tottime[fid]
-        function[gprof2dot.TOTAL_TIME] = profile.cumtime[fid]
-        largest = max(largest, profile.cumtime[fid])
+        function[gprof2dot.TOTAL_TIME] = cumtime[fid]
         functions[fid] = function
     find = profile.index.get
-    for fid in chosen:
+    for fid in kept:
         for key, edge in profile.callers_raw[fid].items():
             caller = find(key)
             if caller is None or not inside[caller]:
                 continue
-            call = gprof2dot.Call(fid)
             if isinstance(edge, tuple):
-                call[gprof2dot.CALLS] = edge[0]
-                call[gprof2dot.TOTAL_TIME] = edge[3]
+                calls, total = edge[0], edge[3]
             else:
                 # The profile module records a bare count: share the callee's
                 # time in proportion, as gprof2dot's own pstats parser does.
-                call[gprof2dot.CALLS] = edge
-                calls = profile.ncalls[fid]
-                share = edge / calls if calls > 0 else 0.0
-                call[gprof2dot.TOTAL_TIME] = share * profile.cumtime[fid]
+                calls = edge
+                ncalls = profile.ncalls[fid]
+                share = edge / ncalls if ncalls > 0 else 0.0
+                total = share * cumtime[fid]
+            if prune_weight(total, largest) < edge_min:
+                continue
+            call = gprof2dot.Call(fid)
+            call[gprof2dot.CALLS] = calls
+            call[gprof2dot.TOTAL_TIME] = total
             functions[caller].calls[fid] = call
     graph[gprof2dot.TIME] = profile.total_time
     graph[gprof2dot.TOTAL_TIME] = largest
     graph.ratio(gprof2dot.TIME_RATIO, gprof2dot.TIME)
     graph.ratio(gprof2dot.TOTAL_TIME_RATIO, gprof2dot.TOTAL_TIME)
     return graph
+
+
+def prune_weight(time: float, largest: float) -> float:
+    """The weight gprof2dot's ``prune`` compares with a threshold: ``time / largest``.
+
+    The same figure as ``gprof2dot.ratio`` (0/0 is 1, the result is clamped to
+    0..1), without its warnings on standard error: the functions and calls
+    tested here may never be drawn.
+    """
+    try:
+        weight = float(time) / float(largest)
+    except ZeroDivisionError:
+        return 1.0
+    if weight < 0.0:
+        return 0.0
+    if weight > 1.0:
+        return 1.0
+    return weight
 
 
 def write_dot(
@@ -97,7 +139,10 @@ def write_dot(
     edge_threshold: float = DEFAULT_EDGE_THRESHOLD,
     theme: str = "color",
 ) -> None:
-    """Write the call graph; thresholds are percentages of the total time."""
-    graph = build_graph(profile, fids)
+    """Write the call graph; thresholds are percentages of the largest cumulative time."""
+    graph = build_graph(
+        profile, fids, node_threshold=node_threshold, edge_threshold=edge_threshold
+    )
+    # Already pruned as it was built; gprof2dot's own pass has the last word.
     graph.prune(node_threshold / 100.0, edge_threshold / 100.0, None, False)
     gprof2dot.DotWriter(out).graph(graph, gprof2dot.themes[theme])
