@@ -195,6 +195,65 @@ def test_bad_numbers_and_shapes_are_refused(
     assert "\n" not in str(caught.value)
 
 
+_BAD_EDGES = [
+    ({("b.py", 2, "g"): (1, 1, math.nan, 1.0)}, "finite"),
+    ({("b.py", 2, "g"): "x"}, "caller"),
+    ({("b.py", 2, "g"): (1, 1, 1.0)}, "caller"),
+    ({("b.py", 2, "g"): (1.5, 1, 1.0, 1.0)}, "integer"),
+    ({("b.py", 2, "g"): (1, 1, "1", 1.0)}, "number"),
+    ({7: (1, 1, 1.0, 1.0)}, "caller"),
+    ({("b.py", 2): (1, 1, 1.0, 1.0)}, "caller"),
+    ([], "shape"),
+]
+
+
+@pytest.mark.parametrize(("callers", "expected"), _BAD_EDGES)
+def test_bad_caller_records_found_on_first_use(tmp_path: Path, callers: Any, expected: str) -> None:
+    """``check_edges=False`` leaves the records to the first use, which reports them."""
+    stats = {
+        ("a.py", 1, "f"): (1, 1, 1.0, 1.0, callers),
+        ("b.py", 2, "g"): (1, 1, 0.5, 2.0, {}),
+    }
+    path = marshal_file(tmp_path, "late.prof", stats)
+    with pytest.raises(ProfileError, match=expected):
+        load_profile([str(path)])
+    profile = load_profile([str(path)], check_edges=False)
+    assert profile.unchecked_edges == str(path)
+    assert profile.tottime == [1.0, 0.5]  # the functions are all there
+    # What shows edges does not fail: it shows none, and says why once.
+    assert profile.callers(0) == []
+    assert profile.callees(1) == []
+    assert profile.roots() == [1, 0]
+    assert profile.pstats_dict()[("a.py", 1, "f")][4] == {}
+    assert len(profile.warnings) == 1
+    assert expected in profile.warnings[0]
+    assert "callers and callees are not shown" in profile.warnings[0]
+    with pytest.raises(ProfileError, match=expected) as caught:
+        profile.check_edges()  # and every later check says it again
+    assert caught.value.path == str(path)
+    assert len(profile.warnings) == 1
+
+
+def test_good_caller_records_checked_on_first_use(made: dict[str, Path]) -> None:
+    profile = load_profile([str(made["a"])], check_edges=False)
+    assert profile.unchecked_edges == str(made["a"])
+    assert_equals_pstats(profile, pstats.Stats(str(made["a"])))
+    assert profile.unchecked_edges is None
+    assert profile.edge_problem is None
+    profile.check_edges()
+    assert profile.warnings == []
+
+
+def test_several_files_check_their_edges_before_merging(tmp_path: Path) -> None:
+    good = marshal_file(tmp_path, "good.prof", {("a.py", 1, "f"): (1, 1, 1.0, 1.0, {})})
+    bad = marshal_file(
+        tmp_path, "bad.prof", {("a.py", 1, "f"): (1, 1, 1.0, 1.0, {("b.py", 2, "g"): "x"})}
+    )
+    with pytest.raises(ProfileError, match="caller") as caught:
+        load_profile([str(good), str(bad)], check_edges=False)
+    assert caught.value.path == str(bad)
+
+
 # --- random stats dictionaries ---------------------------------------------------------
 
 _names = st.text(alphabet="abcxyz_<>.", min_size=1, max_size=6)

@@ -9,6 +9,7 @@ inverting them the first time it is asked for.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 from collections.abc import Iterable, Sequence
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from tuiprof.model.collector import collector_paused
+from tuiprof.model.edges import check_callers
+from tuiprof.model.errors import ProfileError
 from tuiprof.model.names import FunctionKey, label
 
 RawEdge = tuple[int, int, float, float] | int
@@ -112,6 +115,14 @@ class Profile:
     """False when only ``.lprof`` files were loaded: there are no call counts or edges."""
     warnings: list[str] = field(default_factory=list)
     """Things the loaders noticed and the user should know (shown once)."""
+    unchecked_edges: str | None = None
+    """The input to name in an error while its caller records are still unchecked.
+
+    ``load_profile(paths, check_edges=False)`` leaves the 1.5 million caller
+    records of a big profile to be checked on first use, after the first screen
+    (see :meth:`check_edges`)."""
+    edge_problem: ProfileError | None = None
+    """What was wrong with the caller records, when a late check found a problem."""
 
     _index: dict[FunctionKey, int] | None = field(default=None, repr=False)
     _callees: list[list[tuple[int, RawEdge]]] | None = field(default=None, repr=False)
@@ -119,6 +130,7 @@ class Profile:
     _called: bytearray = field(default_factory=bytearray, repr=False)
     """Per function, 1 when another function in the profile called it."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _edge_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -147,11 +159,40 @@ class Profile:
         """pstats shows ``nc/cc`` when the two counts differ: recursion."""
         return self.ncalls[fid] != self.primitive_calls[fid]
 
+    def check_edges(self) -> None:
+        """Check the caller records if the loader left them unchecked.
+
+        Raises :class:`ProfileError` when a record is malformed, now and on
+        every later call. The profile then keeps no edges at all: callers,
+        callees and the call tree show nothing rather than nonsense, and the
+        problem is added to :attr:`warnings`.
+        """
+        if self.unchecked_edges is not None:
+            with self._edge_lock:
+                path = self.unchecked_edges
+                if path is not None:
+                    try:
+                        check_callers(path, self.callers_raw)
+                    except ProfileError as error:
+                        self.edge_problem = error
+                        self.callers_raw = [{} for _ in self.keys]
+                        self.warnings.append(f"{error}; callers and callees are not shown")
+                    self.unchecked_edges = None
+        if self.edge_problem is not None:
+            raise self.edge_problem
+
+    def checked_callers(self) -> list[RawCallers]:
+        """:attr:`callers_raw`, once checked; empty records if the check failed."""
+        with contextlib.suppress(ProfileError):  # recorded, and the edges dropped
+            self.check_edges()
+        return self.callers_raw
+
     def callers(self, fid: int) -> list[Edge]:
         """The functions that called ``fid``, with each edge's own figures."""
         find = self.index.get
         return [
-            edge_from_raw(find(key, -1), key, raw) for key, raw in self.callers_raw[fid].items()
+            edge_from_raw(find(key, -1), key, raw)
+            for key, raw in self.checked_callers()[fid].items()
         ]
 
     def callees(self, fid: int) -> list[Edge]:
@@ -166,6 +207,7 @@ class Profile:
         only among that callee's callers, as in pstats.
         """
         if self._callees is None:
+            self.checked_callers()
             with self._lock:
                 if self._callees is None:
                     with collector_paused():
@@ -216,13 +258,14 @@ class Profile:
     ) -> dict[FunctionKey, tuple[int, int, float, float, RawCallers]]:
         """The functions as a pstats ``stats`` dictionary (what exporters consume)."""
         chosen: Sequence[int] | Iterable[int] = range(len(self.keys)) if fids is None else fids
+        callers_raw = self.checked_callers()
         return {
             self.keys[i]: (
                 self.primitive_calls[i],
                 self.ncalls[i],
                 self.tottime[i],
                 self.cumtime[i],
-                self.callers_raw[i],
+                callers_raw[i],
             )
             for i in chosen
         }

@@ -7,14 +7,12 @@ and line data is joined to functions on (file, first line).
 
 from __future__ import annotations
 
-import functools
-import operator
 from collections.abc import Sequence
 
 from tuiprof.model.collector import collector_paused
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.loaders.lprof_loader import RawTimings, parse_lprof
-from tuiprof.model.loaders.pstats_loader import Columns, RawStats, parse_pstats_columns
+from tuiprof.model.loaders.pstats_loader import PstatsPart, RawStats, parse_pstats_part
 from tuiprof.model.loaders.sniff import Format, describe, read_input, sniff
 from tuiprof.model.names import FunctionKey
 from tuiprof.model.profile import FunctionLines, LineTiming, Profile, RawCallers
@@ -22,11 +20,19 @@ from tuiprof.model.profile import FunctionLines, LineTiming, Profile, RawCallers
 __all__ = ["ProfileError", "load_profile", "merge_pstats"]
 
 
-def load_profile(paths: Sequence[str]) -> Profile:
-    """Load, check, merge and join the given files; :class:`ProfileError` on any problem."""
+def load_profile(paths: Sequence[str], *, check_edges: bool = True) -> Profile:
+    """Load, check, merge and join the given files; :class:`ProfileError` on any problem.
+
+    ``check_edges=False`` is for a screen that must show a big profile's
+    functions as soon as it can: a single pstats file's caller records are then
+    checked on first use (:meth:`Profile.check_edges`), which is where a
+    malformed one is reported. Several pstats files are always checked here,
+    since merging them adds up their edges.
+    """
     if not paths:
         raise ValueError("no input files")
-    pstats_parts: list[tuple[str, RawStats, Columns]] = []
+    late_edges = not check_edges and len(paths) == 1
+    pstats_parts: list[PstatsPart] = []
     lprof_parts: list[tuple[str, RawTimings, float]] = []
     warnings: list[str] = []
     with collector_paused(freeze=True):
@@ -34,9 +40,9 @@ def load_profile(paths: Sequence[str]) -> Profile:
             data = read_input(path)
             kind = sniff(data)
             if kind is Format.PSTATS:
-                stats, columns, notes = parse_pstats_columns(path, data)
-                pstats_parts.append((path, stats, columns))
-                warnings.extend(notes)
+                part = parse_pstats_part(path, data, check_edges=not late_edges)
+                pstats_parts.append(part)
+                warnings.extend(part.warnings)
             elif kind is Format.LPROF:
                 timings, unit = parse_lprof(path, data)
                 lprof_parts.append((path, timings, unit))
@@ -44,9 +50,9 @@ def load_profile(paths: Sequence[str]) -> Profile:
                 raise ProfileError(path, describe(data))
             del data
         if pstats_parts:
-            profile = _profile_from_pstats(
-                [(stats, columns) for _, stats, columns in pstats_parts], tuple(paths), warnings
-            )
+            profile = _profile_from_pstats(pstats_parts, tuple(paths), warnings)
+            if not pstats_parts[0].edges_checked:
+                profile.unchecked_edges = paths[0]
         else:
             profile = _empty_profile(tuple(paths), warnings)
         if lprof_parts:
@@ -94,23 +100,23 @@ def _add_func_stats(
 
 
 def _profile_from_pstats(
-    parts: list[tuple[RawStats, Columns]], files: tuple[str, ...], warnings: list[str]
+    parts: list[PstatsPart], files: tuple[str, ...], warnings: list[str]
 ) -> Profile:
     # pstats.Stats(a, b, c): total_tt = total(a) + total(c) + total(b)
-    totals = [functools.reduce(operator.add, columns[2], 0) for _, columns in parts]
-    total_time = totals[0]
-    for total in reversed(totals[1:]):
-        total_time += total
+    total_time = parts[0].total_time
+    for part in reversed(parts[1:]):
+        total_time += part.total_time
     if len(parts) == 1:
-        stats, (cc, nc, tt, ct, callers) = parts[0]
-        keys = list(stats)
+        part = parts[0]
+        keys = list(part.stats)
+        cc, nc, tt, ct, callers = part.columns
+        total_calls, total_primitive = part.total_calls, part.total_primitive_calls
     else:
-        merged = merge_pstats([stats for stats, _ in parts])
+        merged = merge_pstats([part.stats for part in parts])
         keys = list(merged)
-        if keys:
-            cc, nc, tt, ct, callers = (list(c) for c in zip(*merged.values(), strict=True))
-        else:
-            cc, nc, tt, ct, callers = [], [], [], [], []
+        columns = zip(*merged.values(), strict=True) if merged else ((),) * 5
+        cc, nc, tt, ct, callers = (list(c) for c in columns)
+        total_calls, total_primitive = sum(nc), sum(cc)
     return Profile(
         keys=keys,
         primitive_calls=cc,
@@ -119,8 +125,8 @@ def _profile_from_pstats(
         cumtime=ct,
         callers_raw=callers,
         total_time=total_time,
-        total_calls=sum(nc),
-        total_primitive_calls=sum(cc),
+        total_calls=total_calls,
+        total_primitive_calls=total_primitive,
         files=files,
         warnings=warnings,
     )

@@ -7,12 +7,14 @@ the load stays close to the cost of ``marshal.loads`` itself.
 
 from __future__ import annotations
 
-import itertools
+import functools
 import marshal
 import math
 import operator
+from dataclasses import dataclass
 from typing import Any
 
+from tuiprof.model.edges import check_callers
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.names import FunctionKey
 from tuiprof.model.profile import RawCallers
@@ -27,18 +29,29 @@ Columns = tuple[list[int], list[int], list[float], list[float], list[RawCallers]
 """A stats dictionary's values as five columns: cc, nc, tt, ct, callers."""
 
 
-def parse_pstats(path: str, data: bytes) -> tuple[RawStats, list[str]]:
-    """Decode and check a pstats file's bytes; also return warnings for the user."""
-    stats, _columns, warnings = parse_pstats_columns(path, data)
-    return stats, warnings
+@dataclass(slots=True)
+class PstatsPart:
+    """One pstats file, decoded and checked, with its values as columns."""
+
+    stats: RawStats
+    columns: Columns
+    total_time: float
+    """``pstats.Stats.total_tt`` for this file alone (its own-time column summed in order)."""
+    total_calls: int
+    total_primitive_calls: int
+    warnings: list[str]
+    edges_checked: bool
+    """False when the caller records were left for :meth:`Profile.check_edges`."""
 
 
-def parse_pstats_columns(path: str, data: bytes) -> tuple[RawStats, Columns, list[str]]:
-    """Decode and check a pstats file's bytes, returning its values as columns too.
+def parse_pstats_part(path: str, data: bytes, *, check_edges: bool = True) -> PstatsPart:
+    """Decode and check a pstats file's bytes.
 
     ``marshal`` builds data but never runs it, so even a file holding a code
     object is safe to decode. The caller should pause the garbage collector
-    around this call: a profile is millions of small containers.
+    around this call: a profile is millions of small containers. With
+    ``check_edges=False`` the caller records (five in six of a big file's
+    objects) are left unchecked, for a first screen that does not show them.
     """
     try:
         stats = marshal.loads(data)
@@ -59,8 +72,11 @@ def parse_pstats_columns(path: str, data: bytes) -> tuple[RawStats, Columns, lis
         # Rare, so the slow path may rebuild every key and every caller reference.
         stats = {_fix_key(path, key): _fix_value(path, value) for key, value in stats.items()}
     columns = _columns(path, stats)
-    _check_values(path, columns, warnings)
-    return stats, columns, warnings
+    part = _checked_part(path, stats, columns, warnings)
+    if check_edges:
+        check_callers(path, columns[4])
+        part.edges_checked = True
+    return part
 
 
 def _shape_error(path: str) -> ProfileError:
@@ -89,12 +105,12 @@ def _keys_are_plain(path: str, stats: dict[Any, Any]) -> bool:
 def _columns(path: str, stats: RawStats) -> Columns:
     if not stats:
         return [], [], [], [], []
-    values = stats.values()
-    if not set(map(type, values)) <= {tuple, list}:
-        raise _shape_error(path)
+    # zip raises for a value that is not iterable or not five long; a value
+    # of another iterable type (a string, a set) cannot hold a dictionary, so
+    # the callers column's check refuses it.
     try:
-        cc, nc, tt, ct, callers = zip(*values, strict=True)
-    except ValueError:
+        cc, nc, tt, ct, callers = zip(*stats.values(), strict=True)
+    except (TypeError, ValueError):
         raise _shape_error(path) from None
     return list(cc), list(nc), list(tt), list(ct), list(callers)
 
@@ -131,61 +147,34 @@ def _as_text(path: str, part: object) -> str:
     raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
 
 
-def _check_values(path: str, columns: Columns, warnings: list[str]) -> None:
-    cc, nc, tt, ct, callers = columns
-    if not tt:
-        return
-    if not set(map(type, cc)) <= {int} or not set(map(type, nc)) <= {int}:
+def _checked_part(path: str, stats: RawStats, columns: Columns, warnings: list[str]) -> PstatsPart:
+    """Check the functions' own numbers; their sums are the profile's totals anyway.
+
+    A sum does the work of a type check: a float among the counts makes the
+    sum a float, a non-number makes it raise, a NaN or infinity stays in it.
+    """
+    cc, nc, tt, ct, _callers = columns  # the callers are check_callers' job
+    try:
+        calls = sum(nc)
+        primitive = sum(cc)
+    except TypeError:
+        raise ProfileError(path, "has call counts that are not integers") from None
+    if type(calls) is not int or type(primitive) is not int:
         raise ProfileError(path, "has call counts that are not integers")
-    if not set(map(type, tt)) <= {int, float} or not set(map(type, ct)) <= {int, float}:
+    try:
+        # pstats.Stats.total_tt adds the own times one by one, in this order.
+        total_time = functools.reduce(operator.add, tt, 0)
+        check = total_time + sum(ct, 0.0)
+    except TypeError:
+        raise ProfileError(path, "has times that are not numbers") from None
+    if type(check) is not float or type(total_time) not in (int, float):
         raise ProfileError(path, "has times that are not numbers")
-    if not set(map(type, callers)) <= {dict}:
-        raise _shape_error(path)
-    _check_callers(path, callers)
-    total = sum(tt, 0.0) + sum(ct, 0.0)
-    if not math.isfinite(total):
+    if not math.isfinite(check):
         raise ProfileError(path, "has times that are not finite numbers (NaN or infinity)")
-    if min(tt) < 0 or min(ct) < 0:
+    # A negative cumulative time needs a negative own time somewhere below it.
+    if tt and min(tt) < 0:
         warnings.append(
             f"{path}: some times are negative (the profile module's calibration "
             "can cause this); they are shown as recorded"
         )
-
-
-def _check_callers(path: str, callers: list[RawCallers]) -> None:
-    """Each caller key is a ``(file, line, name)`` triple, each edge ``(nc, cc, tt, ct)``.
-
-    A bad edge would only fail later, when its function's callers are shown;
-    checking here keeps every problem a load error. One C-level ``sum`` per
-    column does the work of a type check: a float among the counts makes the
-    sum a float, a non-number makes it raise, a NaN or infinity stays in it.
-    The element types of caller keys are not checked one by one (that alone
-    would cost a quarter of the decoding time); names are shown with ``str``.
-    """
-    try:
-        if not set(map(len, itertools.chain.from_iterable(callers))) <= {3}:
-            raise TypeError
-    except TypeError:
-        raise ProfileError(path, "has a caller that is not a (file, line, name) key") from None
-    edges: list[Any] = list(itertools.chain.from_iterable(map(dict.values, callers)))
-    if not edges:
-        return
-    kinds = set(map(type, edges))
-    if not kinds <= {tuple, int}:
-        raise ProfileError(path, "has caller records of an unexpected shape")
-    timed = edges if kinds == {tuple} else [edge for edge in edges if type(edge) is tuple]
-    if not timed:
-        return
-    if set(map(len, timed)) != {4}:
-        raise ProfileError(path, "has caller records of an unexpected shape")
-    try:
-        counts = sum(map(operator.itemgetter(0), timed)) + sum(map(operator.itemgetter(1), timed))
-        # Only finiteness matters here, not pstats' exact rounding.
-        times = sum(map(operator.itemgetter(2), timed), 0.0)
-        times += sum(map(operator.itemgetter(3), timed), 0.0)
-    except TypeError:
-        raise ProfileError(path, "has times or counts that are not numbers") from None
-    if type(counts) is not int:
-        raise ProfileError(path, "has call counts that are not integers")
-    if not isinstance(times, float) or not math.isfinite(times):
-        raise ProfileError(path, "has times that are not finite numbers (NaN or infinity)")
+    return PstatsPart(stats, columns, total_time, calls, primitive, warnings, False)
