@@ -6,6 +6,7 @@ import cProfile
 import marshal
 import os
 import profile as pure_profile
+import random
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -151,3 +152,73 @@ def read_callgrind(text: str) -> tuple[list[str], CallgrindRecords]:
 
 
 Runner = Callable[..., int]
+
+
+def generated_stats(
+    seed: int,
+    n: int,
+    *,
+    bare_counts: bool = False,
+    unknown_callers: int = 0,
+    negative_times: bool = False,
+) -> dict[tuple[str, int, str], Any]:
+    """A random pstats dictionary with the shapes exports must get right.
+
+    Same-name functions in one file, names with control characters,
+    built-ins, call rings (cycles), a few hot functions, callers outside the
+    profile, the ``profile`` module's bare call counts, negative self times.
+    """
+    rng = random.Random(seed)
+    files = [f"/src/pkg/mod{i}.py" for i in range(max(2, n // 7))] + ["~"]
+    names = ["run", "work", "<lambda>", "<listcomp>", "helper", "a\nb", "x\ry"]
+    found: set[tuple[str, int, str]] = set()
+    while len(found) < n:
+        file = rng.choice(files)
+        if file == "~":
+            found.add((file, 0, f"<built-in method m{rng.randint(0, 9)}>"))
+        else:
+            found.add((file, rng.randint(1, 60), rng.choice(names)))
+    keys = sorted(found)
+    rng.shuffle(keys)
+    figures: dict[tuple[str, int, str], list[Any]] = {}
+    for key in keys:
+        nc = rng.randint(1, 50)
+        cc = nc if rng.random() < 0.8 else rng.randint(1, nc)
+        tt = rng.random() * (10 if rng.random() < 0.1 else 0.1)
+        if negative_times and rng.random() < 0.1:
+            tt = -tt
+        ct = tt + rng.random() * rng.choice([0.0, 0.5, 5, 50])
+        figures[key] = [cc, nc, tt, ct, {}]
+
+    def edge(calls: int, seconds: float) -> Any:
+        return calls if bare_counts else (calls, max(1, calls - 1), seconds / 3, seconds)
+
+    for i, key in enumerate(keys):
+        for caller in rng.sample(keys, min(rng.choice([0, 1, 2, 3, 5, 12]), n)):
+            figures[key][4][caller] = edge(
+                rng.randint(1, 9), rng.random() * rng.choice([0.01, 1, 10])
+            )
+        if i % 5 == 0 and i + 2 < n:  # a ring of three: a cycle
+            ring = (key, keys[i + 1], keys[i + 2])
+            for caller, callee in zip(ring, ring[1:] + ring[:1], strict=True):
+                figures[callee][4][caller] = edge(3, rng.random())
+    for j in range(unknown_callers):
+        figures[keys[j]][4][("/gone/away.py", j, "vanished")] = edge(1, 0.1)
+    return {key: tuple(value) for key, value in figures.items()}
+
+
+GENERATED = {
+    "tuples": {"seed": 1, "n": 300, "unknown_callers": 3},
+    "bare-counts": {"seed": 2, "n": 300, "bare_counts": True, "unknown_callers": 2},
+    "negative-times": {"seed": 3, "n": 1000, "unknown_callers": 5, "negative_times": True},
+    "tiny": {"seed": 4, "n": 6},
+}
+"""Generated profiles the exports are checked on, by name."""
+
+
+@pytest.fixture(params=sorted(GENERATED))
+def generated_file(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """Each of the :data:`GENERATED` profiles, written as a pstats file."""
+    path = tmp_path / f"{request.param}.prof"
+    path.write_bytes(marshal.dumps(generated_stats(**GENERATED[request.param])))
+    return path

@@ -12,9 +12,17 @@ from pathlib import Path
 
 import gprof2dot
 import pytest
+from pyprof2calltree import CalltreeConverter
 
 from tests.export.conftest import NASTY_NAMES, read_callgrind
-from tuiprof.export.callgrind import SCALE, apportion, write_callgrind
+from tuiprof.export.callgrind import (
+    SCALE,
+    CallsByCaller,
+    Entries,
+    apportion,
+    output_keys,
+    write_callgrind,
+)
 from tuiprof.export.scope import find_roots, subtree
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
@@ -216,3 +224,104 @@ def test_callgrind_annotate_reads_line_costs(lprof_file: Path, tmp_path: Path) -
     hottest = max(leaf.lines, key=lambda t: t.seconds)
     cost = f"{round(hottest.seconds * SCALE):,}"
     assert re.search(rf"^\s*{cost} \([^)]*\)\s+", done.stdout, re.M), done.stdout
+
+
+# -- entries made one function at a time ------------------------------------------
+
+
+def pyprof2calltree_reference(profile: Profile, fids: list[int] | None = None) -> str:
+    """pyprof2calltree's own path: a pstats dictionary through ``pstats2entries``.
+
+    The dictionary is normalized as the export normalizes it (escaped names,
+    callers outside the export dropped, bare call counts given a time, self
+    times apportioned), then handed to an unmodified ``CalltreeConverter``.
+    """
+    chosen = range(len(profile)) if fids is None else fids
+    renamed = output_keys(profile, chosen)
+    keys = {fid: renamed.get(fid) or profile.keys[fid] for fid in chosen}
+    self_ns = apportion([profile.tottime[fid] for fid in chosen])
+    stats = {}
+    for fid, cost in zip(chosen, self_ns, strict=True):
+        callers = {}
+        for key, raw in profile.callers_raw[fid].items():
+            caller = profile.find(key)
+            if caller not in keys:
+                continue
+            if isinstance(raw, int):
+                calls = profile.ncalls[fid]
+                share = profile.cumtime[fid] * raw / calls if calls > 0 else 0.0
+                raw = (raw, raw, 0.0, share)
+            callers[keys[caller]] = raw
+        figures = (profile.primitive_calls[fid], profile.ncalls[fid])
+        stats[keys[fid]] = (*figures, (cost + 0.5) / SCALE, profile.cumtime[fid], callers)
+    loaded = pstats.Stats()
+    loaded.stats = stats  # type: ignore[attr-defined]
+    out = io.StringIO()
+    CalltreeConverter(loaded).output(out)
+    return out.getvalue()
+
+
+def records(text: str) -> str:
+    """The function records, from the first ``fl=`` line on (the headers differ)."""
+    return text[re.search(r"^fl=", text, re.M).start() :]  # type: ignore[union-attr]
+
+
+def check_same_as_pyprof2calltree(profile: Profile, fids: list[int] | None = None) -> None:
+    ours = export(profile, fids)
+    reference = pyprof2calltree_reference(profile, fids)
+    assert records(ours) == records(reference)
+    assert ours.count("\ncalls=") == reference.count("\ncalls=")
+
+
+def test_entries_match_pyprof2calltree(generated_file: Path) -> None:
+    profile = load_profile([str(generated_file)])
+    check_same_as_pyprof2calltree(profile)
+    hottest = max(range(len(profile)), key=profile.cumtime.__getitem__)
+    check_same_as_pyprof2calltree(profile, subtree(profile, [hottest]))
+    check_same_as_pyprof2calltree(profile, list(range(1, len(profile), 3)))
+
+
+@pytest.mark.parametrize("fixture", ["cprofile_file", "pure_profile_file", "nasty_file"])
+def test_entries_match_pyprof2calltree_on_real_runs(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
+    profile = load_profile([str(request.getfixturevalue(fixture))])
+    check_same_as_pyprof2calltree(profile)
+    check_same_as_pyprof2calltree(profile, subtree(profile, profile.roots()[-1:]))
+
+
+@pytest.mark.parametrize("name", ["taylor", "particles", "bottlenecks"])
+def test_entries_match_pyprof2calltree_on_samples(name: str) -> None:
+    path = SAMPLES / f"{name}.prof"
+    if not path.exists():
+        pytest.skip("no sample profile")
+    check_same_as_pyprof2calltree(load_profile([str(path)]))
+
+
+def test_calls_grouped_by_caller_are_every_call(generated_file: Path) -> None:
+    profile = load_profile([str(generated_file)])
+    index = profile.callee_index()
+    everything = range(len(profile))
+    grouped = CallsByCaller(profile, everything, None)
+    for caller in everything:
+        assert sorted(grouped(caller)) == sorted(index[caller])
+    some = list(range(0, len(profile), 2))
+    inside = bytearray(len(profile))
+    for fid in some:
+        inside[fid] = 1
+    grouped = CallsByCaller(profile, some, inside)
+    for caller in everything:
+        expected = [(c, raw) for c, raw in index[caller] if inside[caller] and inside[c]]
+        assert sorted(grouped(caller)) == sorted(expected)
+
+
+def test_entries_can_be_walked_again(cprofile_file: Path) -> None:
+    profile = load_profile([str(cprofile_file)])
+    order = sorted(range(len(profile)), key=profile.keys.__getitem__)
+    self_ns = apportion(profile.tottime)
+    calls = CallsByCaller(profile, range(len(profile)), None)
+    entries = Entries(profile, order, profile.keys, self_ns, calls)
+    first = [(e.code.co_name, len(e.calls)) for e in entries]
+    assert first == [(e.code.co_name, len(e.calls)) for e in entries]
+    assert len(first) == len(profile)
+    assert sum(n for _, n in first) == sum(len(c) for c in profile.callee_index())

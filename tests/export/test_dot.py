@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import marshal
 import shutil
 import subprocess
 from pathlib import Path
 
+import gprof2dot
 import pytest
 
-from tuiprof.export.dot import build_graph, node_name, write_dot
+from tuiprof.export.dot import build_graph, node_name, prune_weight, write_dot
 from tuiprof.export.scope import find_roots, subtree
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
@@ -71,7 +73,6 @@ def test_percentages_are_of_the_whole_profile(cprofile_file: Path) -> None:
     profile = load_profile([str(cprofile_file)])
     fids = subtree(profile, find_roots(profile, "fib"))
     graph = build_graph(profile, fids)
-    import gprof2dot
 
     (fib,) = graph.functions.values()
     assert fib[gprof2dot.TIME_RATIO] == pytest.approx(profile.tottime[fids[0]] / profile.total_time)
@@ -84,3 +85,110 @@ def test_sample_profiles(name: str) -> None:
     if not path.exists():
         pytest.skip("no sample profile")
     graphviz_accepts(dot_text(load_profile([str(path)])))
+
+
+# -- pruning while building --------------------------------------------------------
+
+THRESHOLDS = [(0.0, 0.0), (0.5, 0.1), (1.0, 0.0), (5.0, 1.0), (20.0, 20.0), (100.0, 100.0)]
+
+
+def pruned_after_building_everything(
+    profile: Profile, fids: list[int] | None, node_threshold: float, edge_threshold: float
+) -> gprof2dot.Profile:
+    """What gprof2dot's own prune makes of the whole graph (no pruning while building)."""
+    graph = build_graph(profile, fids)
+    graph.prune(node_threshold / 100.0, edge_threshold / 100.0, None, False)
+    return graph
+
+
+def graph_shape(graph: gprof2dot.Profile) -> dict[int, dict[int, tuple[float, float]]]:
+    return {
+        fid: {
+            callee: (call[gprof2dot.CALLS], call[gprof2dot.TOTAL_TIME_RATIO])
+            for callee, call in function.calls.items()
+        }
+        for fid, function in graph.functions.items()
+    }
+
+
+def check_pruning_while_building(profile: Profile, fids: list[int] | None = None) -> None:
+    for node_threshold, edge_threshold in THRESHOLDS:
+        expected = pruned_after_building_everything(profile, fids, node_threshold, edge_threshold)
+        built = build_graph(
+            profile, fids, node_threshold=node_threshold, edge_threshold=edge_threshold
+        )
+        assert graph_shape(built) == graph_shape(expected), (node_threshold, edge_threshold)
+        assert built[gprof2dot.TOTAL_TIME] == expected[gprof2dot.TOTAL_TIME]
+        reference = io.StringIO()
+        gprof2dot.DotWriter(reference).graph(expected, gprof2dot.themes["color"])
+        out = io.StringIO()
+        write_dot(profile, out, fids, node_threshold=node_threshold, edge_threshold=edge_threshold)
+        assert out.getvalue() == reference.getvalue(), (node_threshold, edge_threshold)
+
+
+def test_pruning_while_building_changes_nothing(
+    generated_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile = load_profile([str(generated_file)])
+    check_pruning_while_building(profile)
+    hottest = max(range(len(profile)), key=profile.cumtime.__getitem__)
+    check_pruning_while_building(profile, subtree(profile, [hottest]))
+    check_pruning_while_building(profile, list(range(0, len(profile), 3)))
+
+
+@pytest.mark.parametrize("fixture", ["cprofile_file", "pure_profile_file", "nasty_file"])
+def test_pruning_while_building_on_real_runs(
+    fixture: str, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile = load_profile([str(request.getfixturevalue(fixture))])
+    check_pruning_while_building(profile)
+
+
+@pytest.mark.parametrize("name", ["taylor", "particles", "bottlenecks"])
+def test_pruning_while_building_on_samples(name: str) -> None:
+    path = Path(__file__).resolve().parents[2] / "sample_profiles" / f"{name}.prof"
+    if not path.exists():
+        pytest.skip("no sample profile")
+    profile = load_profile([str(path)])
+    check_pruning_while_building(profile)
+    check_pruning_while_building(profile, subtree(profile, profile.roots()[:1]))
+
+
+def test_pruning_while_building_builds_less(generated_file: Path) -> None:
+    profile = load_profile([str(generated_file)])
+    everything = build_graph(profile)
+    pruned = build_graph(profile, node_threshold=5.0, edge_threshold=1.0)
+    assert len(pruned.functions) < len(everything.functions)
+
+
+@pytest.mark.parametrize(
+    ("time", "largest"),
+    [(0.0, 0.0), (1.0, 0.0), (-1.0, 0.0), (-1.0, 2.0), (3.0, 2.0), (1.0, 3.0), (2.0, 2.0), (5, 7)],
+)
+def test_prune_weight_is_gprof2dots_ratio(
+    time: float, largest: float, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # gprof2dot warns on standard error about ratios out of 0..1 (captured here)
+    assert prune_weight(time, largest) == gprof2dot.ratio(time, largest)
+
+
+def test_pruning_at_exactly_the_threshold(tmp_path: Path) -> None:
+    # gprof2dot keeps what is at the threshold and drops what is below it.
+    main = ("/src/app.py", 1, "main")
+    at, below = ("/src/app.py", 10, "at"), ("/src/app.py", 20, "below")
+    stats = {
+        main: (1, 1, 1.0, 10.0, {}),
+        at: (1, 1, 0.5, 0.5, {main: (1, 1, 0.5, 0.5)}),  # 5 % of the largest
+        below: (1, 1, 0.4, 0.4999, {main: (1, 1, 0.4, 0.4999), at: (1, 1, 0.1, 0.1)}),
+    }
+    path = tmp_path / "edges.prof"
+    path.write_bytes(marshal.dumps(stats))
+    profile = load_profile([str(path)])
+    check_pruning_while_building(profile)
+    for edge_threshold in (1.0, 5.0):  # the call at → below is exactly 1 %
+        built = build_graph(profile, node_threshold=4.999, edge_threshold=edge_threshold)
+        expected = pruned_after_building_everything(profile, None, 4.999, edge_threshold)
+        assert graph_shape(built) == graph_shape(expected)
+    shape = graph_shape(build_graph(profile, node_threshold=5.0, edge_threshold=1.0))
+    assert set(shape) == {profile.find(main), profile.find(at)}
+    assert set(shape[profile.find(main)]) == {profile.find(at)}

@@ -140,9 +140,7 @@ def write_dot(
     theme: str = "color",
 ) -> None:
     """Write the call graph; thresholds are percentages of the largest cumulative time."""
-    graph = build_graph(
-        profile, fids, node_threshold=node_threshold, edge_threshold=edge_threshold
-    )
+    graph = build_graph(profile, fids, node_threshold=node_threshold, edge_threshold=edge_threshold)
     # Already pruned as it was built; gprof2dot's own pass has the last word.
     graph.prune(node_threshold / 100.0, edge_threshold / 100.0, None, False)
     gprof2dot.DotWriter(out).graph(graph, gprof2dot.themes[theme])
