@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 import shutil
 import stat
@@ -12,7 +13,8 @@ import pytest
 from tests.export.conftest import listing
 from tuiprof.cli import main
 from tuiprof.export.atomic import ExportError, write_text_atomic
-from tuiprof.export.request import ExportFormat, default_output
+from tuiprof.export.request import ExportFormat, ExportRequest, default_output, export_profile
+from tuiprof.model.loaders import load_profile
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz not installed")
 
@@ -230,3 +232,33 @@ def test_permission_denied_leaves_nothing(
         export_profile(profile, request)
     monkeypatch.undo()
     assert listing(cprofile_file.parent) == before
+
+
+@pytest.mark.parametrize("export_format", [ExportFormat.CALLGRIND, ExportFormat.DOT])
+def test_caller_records_checked_late_and_bad(tmp_path: Path, export_format: ExportFormat) -> None:
+    # A profile loaded with its caller records unchecked: a bad one found by
+    # the export is an error, not a file without calls.
+    stats = {
+        ("a.py", 1, "f"): (1, 1, 1.0, 1.0, {("b.py", 2, "g"): (1, 1, "x", 1.0)}),
+        ("b.py", 2, "g"): (1, 1, 0.5, 2.0, {}),
+    }
+    path = tmp_path / "late.prof"
+    path.write_bytes(marshal.dumps(stats))
+    profile = load_profile([str(path)], check_edges=False)
+    before = listing(tmp_path)
+    request = ExportRequest(export_format, tmp_path / f"out{export_format.suffix}")
+    with pytest.raises(ExportError, match=r"late\.prof: "):
+        export_profile(profile, request)
+    assert listing(tmp_path) == before
+
+
+def test_caller_records_checked_late_and_good(cprofile_file: Path) -> None:
+    late = load_profile([str(cprofile_file)], check_edges=False)
+    checked = load_profile([str(cprofile_file)])
+    for export_format in (ExportFormat.CALLGRIND, ExportFormat.DOT):
+        texts = []
+        for profile, name in ((late, "late"), (checked, "checked")):
+            path = cprofile_file.with_name(f"{name}{export_format.suffix}")
+            export_profile(profile, ExportRequest(export_format, path))
+            texts.append(path.read_text())
+        assert texts[0] == texts[1]

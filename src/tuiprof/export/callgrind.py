@@ -129,7 +129,8 @@ class CallsByCaller:
     """
 
     def __init__(self, profile: Profile, chosen: Sequence[int], inside: bytearray | None) -> None:
-        records = [profile.callers_raw[fid] for fid in chosen]
+        callers_raw = profile.checked_callers()
+        records = [callers_raw[fid] for fid in chosen]
         find = profile.index.get
         callers = array(
             "i", map(find, itertools.chain.from_iterable(records), itertools.repeat(-1))

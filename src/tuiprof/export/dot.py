@@ -85,8 +85,9 @@ def build_graph(
         function[gprof2dot.TOTAL_TIME] = cumtime[fid]
         functions[fid] = function
     find = profile.index.get
+    callers_raw = profile.checked_callers()
     for fid in kept:
-        for key, edge in profile.callers_raw[fid].items():
+        for key, edge in callers_raw[fid].items():
             caller = find(key)
             if caller is None or not inside[caller]:
                 continue

@@ -15,6 +15,7 @@ from tuiprof.export.dot import DEFAULT_EDGE_THRESHOLD, DEFAULT_NODE_THRESHOLD, w
 from tuiprof.export.graphviz import INSTALL_HINT, find_dot, render
 from tuiprof.export.scope import ScopeError, select
 from tuiprof.model.collector import collector_paused
+from tuiprof.model.errors import ProfileError
 from tuiprof.model.profile import Profile
 
 
@@ -77,11 +78,18 @@ def default_output(first_input: str | Path, export_format: ExportFormat) -> Path
 def export_profile(profile: Profile, request: ExportRequest) -> ExportResult:
     """Carry out ``request``; raises :class:`ExportError` on any problem.
 
-    A :class:`~tuiprof.export.scope.ScopeError` is reported as an
-    :class:`ExportError` too, so callers catch one thing.
+    A :class:`~tuiprof.export.scope.ScopeError`, and a late check of the
+    caller records that fails (:meth:`Profile.check_edges`), are reported as
+    an :class:`ExportError` too, so callers catch one thing.
     """
     path = request.path
     check_target(path, force=request.force)
+    try:
+        # A profile loaded with its caller records left unchecked: an export
+        # without the calls would look complete and be wrong.
+        profile.check_edges()
+    except ProfileError as error:
+        raise ExportError(str(error)) from None
     try:
         fids = select(profile, request.roots, request.filter_text)
     except ScopeError as error:
