@@ -1,10 +1,16 @@
 """Graphviz DOT call graphs, drawn by gprof2dot used as a library.
 
 A gprof2dot ``Profile`` is built straight from the loaded model (what its
-``PstatsParser`` would build, without reading the file again), then pruned by
-the node and edge thresholds and written by its ``DotWriter`` with one of its
-themes. Percentages are of the whole profile's time, also when only part of
-it is exported, so they agree with the function table.
+``PstatsParser`` would build, without reading the file again), pruned by the
+node and edge thresholds and written by its ``DotWriter`` with one of its
+themes. The thresholds are applied to the model's columns first, with
+gprof2dot's own rule (:func:`prune_weight`), so that only the functions and
+calls its ``prune`` keeps become gprof2dot objects: of a big profile's
+300,000 functions and 1.5 million calls, the stress profile keeps 24
+functions at the default thresholds.
+
+Percentages are of the whole profile's time, also when only part of it is
+exported, so they agree with the function table.
 
 Node ids are function numbers, so names never need to be DOT identifiers;
 labels are quoted by ``DotWriter.escape`` (backslashes, quotes, newlines)
