@@ -52,6 +52,36 @@ def rows_visible(app: Any) -> bool:
         return False
 
 
+def time_first_frame_with_rows(app: Any) -> list[float]:
+    """Note when the app hands its first frame with table rows to the driver.
+
+    ``pilot.pause()`` is no measure of a first paint: it waits until the
+    process's CPU is idle, for up to a second, and the warm-up worker, which
+    starts right after the first paint, keeps the CPU busy for longer than
+    that. The frame itself is what the user sees.
+    """
+    painted: list[float] = []
+    display = app._display
+
+    def timed_display(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        if not painted and renderable is not None and rows_visible(app):
+            table = app.screen.table
+            if table.region.height > 1:  # laid out, so rendered in this frame
+                painted.append(time.perf_counter())
+
+    app._display = timed_display
+    return painted
+
+
+async def wait_for_frame(painted: list[float], timeout: float = 120.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not painted:
+        if time.perf_counter() > deadline:
+            raise TimeoutError("no frame with rows")
+        await asyncio.sleep(0.002)
+
+
 async def wait_for_rows(app: Any, pilot: Any, timeout: float = 120.0) -> None:
     deadline = time.perf_counter() + timeout
     while not rows_visible(app):
@@ -110,9 +140,11 @@ def test_first_paint_loading_from_file(
     async def session() -> None:
         start = time.perf_counter()
         app = TuiprofApp(paths=[str(stress.path)])
-        async with app.run_test(size=SIZE) as pilot:
-            await wait_for_rows(app, pilot)
-            painted.append(time.perf_counter() - start)
+        frame = time_first_frame_with_rows(app)
+        async with app.run_test(size=SIZE):
+            await wait_for_frame(frame)
+            painted.append(frame[0] - start)
+            await app.workers.wait_for_complete()
 
     benchmark.pedantic(lambda: asyncio.run(session()), rounds=1, iterations=1)
     seconds = min(painted)
@@ -128,9 +160,10 @@ def test_first_paint_loaded_profile(benchmark, stress_profile: Profile) -> None:
     async def session() -> None:
         start = time.perf_counter()
         app = TuiprofApp(stress_profile)
-        async with app.run_test(size=SIZE) as pilot:
-            await wait_for_rows(app, pilot)
-            painted.append(time.perf_counter() - start)
+        frame = time_first_frame_with_rows(app)
+        async with app.run_test(size=SIZE):
+            await wait_for_frame(frame)
+            painted.append(frame[0] - start)
             await app.workers.wait_for_complete()
 
     benchmark.pedantic(lambda: asyncio.run(session()), rounds=1, iterations=1)
@@ -194,11 +227,18 @@ def test_filter_keystroke(benchmark, driven: DrivenApp) -> None:
 
 
 def test_callers_of_hub(benchmark, stress: StressProfile, driven: DrivenApp) -> None:
-    """``c`` on the function with 10,000 callers: both edge tables filled and painted."""
+    """``c`` on the function with 10,000 callers: both edge tables filled and painted.
+
+    Each round comes from another function's callers, so the hub's edges are
+    gathered and sorted every round, not only in the first.
+    """
     app = driven.app
     hub = app.profile.find(stress.hub)
+    other = app.screen.table.rows[0]
 
     def setup() -> None:
+        app.select(other)
+        driven.press("c")
         driven.press("f")
         app.select(hub)
 

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
 
 from tuiprof.commands import TuiprofCommands
-from tuiprof.keymap import load_keymap
+from tuiprof.keymap import keymap_path, load_keymap
 from tuiprof.messages import ProfileFailed, ProfileLoaded
 from tuiprof.model.history import History
 from tuiprof.model.profile import Profile
@@ -111,9 +111,13 @@ class TuiprofApp(App[int]):
             self._load(self.paths)
 
     def _apply_keymap(self) -> None:
+        path = keymap_path() if self._keymap_file is None else self._keymap_file
+        if not path.is_file():
+            # Nothing to remap; the binding ids would import every screen.
+            return
         from tuiprof.screens.help import binding_ids
 
-        result = load_keymap(self._keymap_file, binding_ids())
+        result = load_keymap(path, binding_ids())
         self.user_keys = result.keys
         if result.keys:
             self.set_keymap(result.keys)

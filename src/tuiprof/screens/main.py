@@ -14,13 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Input
+from textual.widgets import ContentSwitcher, Input
 
 from tuiprof.messages import FunctionChosen, FunctionHighlighted
 from tuiprof.model.profile import Profile
 from tuiprof.model.table import FilterError, SortKey
 from tuiprof.views.call_tree import CallTreeView
 from tuiprof.views.callers import CallersView, EdgeTable
+from tuiprof.views.footer import KeysFooter
 from tuiprof.views.function_table import FunctionTable
 from tuiprof.views.header import StatusHeader
 from tuiprof.views.history_bar import HistoryBar
@@ -184,7 +185,7 @@ class MainScreen(Screen[None]):
             yield CallersView(self.profile, id="callers")
             yield Container(id="tree")
             yield Container(id="source")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.table.focus()

@@ -2,13 +2,14 @@
 
 Each row is one caller→callee edge with the figures pstats records for that
 edge, and its share of the selected function's cumulative time. A function
-with 10,000 callers builds 10,000 small tuples and renders only what fits.
+with 10,000 callers sorts its 10,000 pstats records as they are and makes an
+``Edge`` only for the rows that are shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, overload
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -18,26 +19,111 @@ from textual.widgets import Static
 from tuiprof.messages import FunctionChosen
 from tuiprof.model.format import format_calls, format_percent, format_time
 from tuiprof.model.names import label
-from tuiprof.model.profile import Edge, Profile
+from tuiprof.model.profile import Edge, Profile, RawEdge, edge_from_raw
 from tuiprof.model.table import DESCENDING_FIRST, SortKey, per_call
 from tuiprof.views.counts import count_widths
 from tuiprof.views.function_table import SORT_BINDINGS
 from tuiprof.views.row_table import Column, RowTable
 
 
-def edge_sort_key(key: SortKey) -> Callable[[Edge], Any]:
-    """A key function over edges for ``sorted``."""
+def raw_figures(raw: RawEdge) -> tuple[int, int, float, float]:
+    """ncalls, primitive calls, tottime, cumtime of a pstats edge value."""
+    if isinstance(raw, tuple):
+        return raw
+    return raw, raw, 0.0, 0.0
+
+
+RawItem = tuple[Any, RawEdge]
+"""One edge as the profile holds it: (far end's key or number, pstats value)."""
+
+
+def raw_sort_key(key: SortKey, name_of: Callable[[Any], str]) -> Callable[[RawItem], Any]:
+    """A key function over raw items for ``sorted``, the order the table shows.
+
+    The same order as sorting the :class:`Edge` objects by their fields, with
+    no ``Edge`` made: the far end's name for :attr:`SortKey.NAME`.
+    """
     if key is SortKey.NCALLS:
-        return lambda e: e.ncalls
+        return lambda item: raw_figures(item[1])[0]
     if key is SortKey.TOTTIME:
-        return lambda e: e.tottime
+        return lambda item: raw_figures(item[1])[2]
     if key is SortKey.TOTTIME_PERCALL:
-        return lambda e: per_call(e.tottime, e.ncalls)
+        return lambda item: per_call(raw_figures(item[1])[2], raw_figures(item[1])[0])
     if key is SortKey.CUMTIME:
-        return lambda e: e.cumtime
+        return lambda item: raw_figures(item[1])[3]
     if key is SortKey.CUMTIME_PERCALL:
-        return lambda e: per_call(e.cumtime, e.primitive_calls)
-    return lambda e: e.other_key[2].lower()
+        return lambda item: per_call(raw_figures(item[1])[3], raw_figures(item[1])[1])
+    return lambda item: name_of(item[0]).lower()
+
+
+class EdgeRows(Sequence[Edge]):
+    """The edges at one end of a function, in display order.
+
+    The hub of a big profile has tens of thousands of callers; the table
+    shows a screenful. The raw items are sorted as they are, and an
+    :class:`Edge` is made only for a row that is looked at.
+    """
+
+    def __init__(
+        self,
+        items: list[RawItem],
+        make: Callable[[RawItem], Edge],
+        name_of: Callable[[Any], str],
+    ) -> None:
+        self._items = items
+        self._make = make
+        self._name_of = name_of
+        self._made: dict[int, Edge] = {}
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> Edge: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Edge]: ...
+
+    def __getitem__(self, index: int | slice) -> Edge | list[Edge]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._items)))]
+        if index < 0:
+            index += len(self._items)
+        edge = self._made.get(index)
+        if edge is None:
+            edge = self._made[index] = self._make(self._items[index])
+        return edge
+
+    def sort(self, key: SortKey, reverse: bool) -> None:
+        self._items.sort(key=raw_sort_key(key, self._name_of), reverse=reverse)
+        self._made.clear()
+
+    def item(self, index: int) -> RawItem:
+        """The raw item of row ``index`` (for finding it again after a sort)."""
+        return self._items[index]
+
+    def position(self, item: RawItem) -> int:
+        """The row of a raw item now."""
+        return self._items.index(item)
+
+
+def edge_rows(profile: Profile, side: Literal["callers", "callees"], fid: int) -> EdgeRows:
+    """The edges :meth:`Profile.callers` or :meth:`Profile.callees` gives, made row by row."""
+    if fid < 0:
+        return EdgeRows([], lambda item: edge_from_raw(-1, item[0], item[1]), str)
+    if side == "callers":
+        find = profile.index.get
+        return EdgeRows(
+            list(profile.checked_callers()[fid].items()),
+            lambda item: edge_from_raw(find(item[0], -1), item[0], item[1]),
+            lambda key: key[2],
+        )
+    keys = profile.keys
+    return EdgeRows(
+        list(profile.callee_index()[fid]),
+        lambda item: edge_from_raw(item[0], keys[item[0]], item[1]),
+        lambda other: keys[other][2],
+    )
 
 
 class EdgeTable(RowTable):
@@ -63,7 +149,7 @@ class EdgeTable(RowTable):
         )
         self.side = side
         self.fid = -1
-        self.edges: list[Edge] = []
+        self.edges = edge_rows(profile, side, -1)
         self.sort: SortKey = SortKey.CUMTIME
         self.reverse = False
         self.percent = False
@@ -71,20 +157,14 @@ class EdgeTable(RowTable):
     def show(self, fid: int) -> None:
         """Show the edges of ``fid``."""
         self.fid = fid
-        if fid < 0:
-            edges: list[Edge] = []
-        elif self.side == "callers":
-            edges = self.profile.callers(fid)
-        else:
-            edges = self.profile.callees(fid)
-        self.edges = edges
+        self.edges = edge_rows(self.profile, self.side, fid)
         self._sort_edges()
         self.cursor_row = 0
         self.scroll_to(y=0, animate=False, immediate=True)
 
     def _sort_edges(self) -> None:
         descending = self.sort in DESCENDING_FIRST
-        self.edges.sort(key=edge_sort_key(self.sort), reverse=descending != self.reverse)
+        self.edges.sort(self.sort, reverse=descending != self.reverse)
         self.rows_changed()
 
     def action_sort(self, value: str) -> None:
@@ -93,10 +173,10 @@ class EdgeTable(RowTable):
             self.reverse = not self.reverse
         else:
             self.sort, self.reverse = key, False
-        chosen = self.edges[self.cursor_row] if self.edges else None
+        chosen = self.edges.item(self.cursor_row) if self.edges else None
         self._sort_edges()
         if chosen is not None:
-            self.move_cursor(self.edges.index(chosen))
+            self.move_cursor(self.edges.position(chosen))
 
     def on_row_table_header_clicked(self, event: RowTable.HeaderClicked) -> None:
         event.stop()
@@ -187,12 +267,13 @@ class CallersView(Vertical):
                 f"{p.label(fid)}   calls {format_calls(p.ncalls[fid], p.primitive_calls[fid])}"
                 f"  tottime {format_time(p.tottime[fid])}  cumtime {format_time(p.cumtime[fid])}"
             )
-        self.query_one("#callers-subject", Static).update(subject)
+        # One line each, whatever the text: no new layout needed.
+        self.query_one("#callers-subject", Static).update(subject, layout=False)
         self.query_one("#callers-title", Static).update(
-            f"Callers ({len(self.callers.edges)}) — who called it"
+            f"Callers ({len(self.callers.edges)}) — who called it", layout=False
         )
         self.query_one("#callees-title", Static).update(
-            f"Callees ({len(self.callees.edges)}) — what it called"
+            f"Callees ({len(self.callees.edges)}) — what it called", layout=False
         )
 
     def set_percent(self, percent: bool) -> None:

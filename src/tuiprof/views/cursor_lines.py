@@ -67,6 +67,7 @@ class CachedLinesView(ScrollView):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._line_cache: LRUCache[LineKey, Strip] = LRUCache(cache_size)
+        self._handled_size = Size(-1, -1)
 
     def cached_line(self, key: LineKey, render: Callable[[], Strip]) -> Strip:
         """The strip cached under ``key``, rendered by ``render`` the first time."""
@@ -85,6 +86,11 @@ class CachedLinesView(ScrollView):
         self.clear_cache()
 
     def on_resize(self, event: events.Resize) -> None:
+        # Textual sends a resize to every widget it shows again (a view
+        # switched back to) even at the size it had; nothing changed then.
+        if event.size == self._handled_size:
+            return
+        self._handled_size = event.size
         self.clear_cache()
         self.resized()
 
@@ -141,7 +147,10 @@ class CursorLinesView(CachedLinesView, can_focus=True):
         """The rows are different now: forget rendered strips and re-measure."""
         self.clear_cache()
         count = self.row_count()
-        self.virtual_size = Size(self.content_width(), count + 1)
+        # A hidden view has no width: keep the last one, so that showing it
+        # again at the same size needs no new layout.
+        width = self.content_width() if self.scrollable_content_region.width else 0
+        self.virtual_size = Size(width or self.virtual_size.width, count + 1)
         if count and self.cursor_row >= count:
             self.cursor_row = count - 1
         elif self.cursor_row < 0:

@@ -60,4 +60,4 @@ class StatusHeader(Static):
         bottom = Text(no_wrap=True, overflow="ellipsis")
         bottom.append(f" {view} ", style="reverse bold")
         bottom.append(" " + describe_query(query, shown, len(p)))
-        self.update(Text("\n").join([top, bottom]))
+        self.update(Text("\n").join([top, bottom]), layout=False)  # always two lines

@@ -31,7 +31,7 @@ class HistoryBar(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         if not entries:
             text.append("history: empty (enter on a function goes there)")
-            self.update(text)
+            self.update(text, layout=False)
             return
         text.append("‹ " if history.can_go_back else "  ", style="bold")
         if history.position > current:
@@ -44,4 +44,4 @@ class HistoryBar(Static):
         if history.position - current + len(entries) < len(history.entries):
             text.append(" …")
         text.append(" ›" if history.can_go_forward else "", style="bold")
-        self.update(text)
+        self.update(text, layout=False)  # always one line

@@ -1,0 +1,49 @@
+"""The footer: Textual's, rebuilt only when the keys it shows change.
+
+Textual's ``Footer`` recomposes (removes and mounts a widget per key) on every
+focus change. Moving between the function table and the callers table shows
+the same keys, and the rebuild cost more than the view switch itself: it
+restyled every new key widget and left them behind as cyclic garbage for the
+next full collection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from textual.screen import Screen
+from textual.widgets import Footer
+
+
+def shown_keys(screen: Screen[object]) -> tuple[Hashable, ...]:
+    """What the footer would show for ``screen``'s bindings now."""
+    get_key_display = screen.app.get_key_display
+    return tuple(
+        (
+            binding.key,
+            get_key_display(binding),
+            binding.action,
+            binding.description,
+            binding.group,
+            enabled,
+            tooltip,
+        )
+        for _node, binding, enabled, tooltip in screen.active_bindings.values()
+        if binding.show
+    )
+
+
+class KeysFooter(Footer):
+    """A ``Footer`` that skips the rebuild when the shown keys are the same."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: tuple[Hashable, ...] | None = None
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            shown = shown_keys(screen)
+            if shown == self._shown:
+                return
+            self._shown = shown
+        super().bindings_changed(screen)
