@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from tests.app.conftest import BOOT, JSON, LEN, MAIN, PARSE, RENDER, WALK, write_profile
 from tuiprof.app import TuiprofApp
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
-from tuiprof.model.table import SortKey
+from tuiprof.model.table import FunctionTableModel, SortKey, TableQuery
 from tuiprof.screens.main import MainScreen
+from tuiprof.views import function_table
 from tuiprof.views.function_table import FunctionTable
 
 
@@ -211,3 +213,40 @@ async def test_per_call_times_are_blank_without_calls(tmp_path: Path) -> None:
         cells = {table.cells(row)[5].split()[0]: table.cells(row) for row in range(2)}
         assert cells["only_recursive"][:5] == ("5/0", "500.0ms", "100.0ms", "600.0ms", "")
         assert cells["never_called"][:5] == ("0", "0", "", "0", "")
+
+
+async def test_a_big_profile_opens_on_its_top_rows_without_a_full_sort(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ties on tottime too: the first rows must be the sorted order's, tie for tie.
+    stats = {("/src/m.py", i, f"f{i}"): (1, 1, float(i % 7), 1.0, {}) for i in range(40)}
+    profile = load_profile([str(write_profile(tmp_path / "many.prof", stats))])
+    monkeypatch.setattr(function_table, "FIRST_ROWS_ABOVE", 10)
+    monkeypatch.setattr(function_table, "FIRST_ROWS", 5)
+    app = TuiprofApp(profile)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = table_of(app)
+        assert isinstance(table.rows, function_table.FirstRows)
+        full = sorted(range(40), key=profile.tottime.__getitem__, reverse=True)
+        assert list(table.rows) == full
+        assert len(table.rows) == 40
+        assert table.rows.index(full[2]) == 2
+        assert table.rows.index(full[30]) == 30
+        assert app.selected == full[0]
+        await pilot.press("end")
+        assert table.highlighted == full[-1]
+        assert table.show_function(full[3])
+        assert table.cursor_row == 3
+        await pilot.press("2")  # any change to the query leaves the first rows
+        assert not isinstance(table.rows, function_table.FirstRows)
+        assert list(table.rows) == full[::-1]
+
+
+def test_first_rows_of_an_ascending_sort(tmp_path: Path) -> None:
+    stats = {("/src/m.py", i, f"f{i % 5}"): (1, 1, 0.1, 1.0, {}) for i in range(30)}
+    profile = load_profile([str(write_profile(tmp_path / "names.prof", stats))])
+    model = FunctionTableModel(profile, TableQuery(sort=SortKey.NAME))
+    first = function_table.FirstRows(model, 8)
+    assert first.top == list(model.rows[:8])
+    assert first[20] == model.rows[20]
+    assert list(first[2:4]) == list(model.rows[2:4])

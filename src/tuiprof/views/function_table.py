@@ -6,8 +6,9 @@ cells are formatted only for the rows on screen.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar, overload
 
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -16,7 +17,13 @@ from textual.reactive import reactive
 from tuiprof.messages import FunctionChosen, FunctionHighlighted
 from tuiprof.model.format import format_calls, format_per_call, format_percent, format_time
 from tuiprof.model.profile import Profile
-from tuiprof.model.table import FunctionTableModel, SortKey, TableQuery
+from tuiprof.model.table import (
+    DESCENDING_FIRST,
+    FunctionTableModel,
+    SortKey,
+    TableQuery,
+    sort_key_function,
+)
 from tuiprof.views.counts import count_widths
 from tuiprof.views.row_table import Column, RowTable
 
@@ -43,6 +50,51 @@ SORT_BINDINGS: list[BindingType] = [
 """``1``–``6``: shared by every sortable table, so one keymap entry remaps them all."""
 
 
+FIRST_ROWS_ABOVE = 20_000
+"""Above this many functions, the first screen sorts only its :data:`FIRST_ROWS`."""
+FIRST_ROWS = 256
+"""How many top rows the first screen finds without sorting them all."""
+
+
+class FirstRows(Sequence[int]):
+    """The model's rows for its first query, the top ones found without a full sort.
+
+    Sorting 300,000 functions takes about a tenth of a second; the first
+    screen shows forty. ``heapq.nlargest`` gives the same rows as the first
+    ``count`` of the sorted order (ties in the same order); a row past them,
+    or a search, takes the model's full order.
+    """
+
+    def __init__(self, model: FunctionTableModel, count: int) -> None:
+        self.model = model
+        query = model.query
+        key = sort_key_function(model.profile, query.sort)
+        candidates = range(len(model.profile))
+        if query.sort in DESCENDING_FIRST:
+            self.top = heapq.nlargest(count, candidates, key=key)
+        else:
+            self.top = heapq.nsmallest(count, candidates, key=key)
+
+    def __len__(self) -> int:
+        return len(self.model.profile)
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[int]: ...
+
+    def __getitem__(self, index: int | slice) -> int | Sequence[int]:
+        if isinstance(index, int) and 0 <= index < len(self.top):
+            return self.top[index]
+        return self.model.rows[index]
+
+    def index(self, value: Any, start: int = 0, stop: int | None = None) -> int:
+        if start == 0 and stop is None and value in self.top:
+            return self.top.index(value)
+        return self.model.rows.index(value, start, len(self) if stop is None else stop)
+
+
 class FunctionTable(RowTable):
     """The profile's functions, one row each.
 
@@ -61,6 +113,7 @@ class FunctionTable(RowTable):
         super().__init__(id=id)
         self.profile = profile
         self.model = FunctionTableModel(profile, TableQuery())
+        self._first_rows: FirstRows | None = None
         self.columns = (
             Column("ncalls", max(6, count_widths(profile).calls), SortKey.NCALLS, drop=3),
             Column("tottime", 8, SortKey.TOTTIME),
@@ -77,19 +130,24 @@ class FunctionTable(RowTable):
 
     @property
     def rows(self) -> Sequence[int]:
-        return self.model.rows
+        """Function numbers in display order."""
+        return self._first_rows if self._first_rows is not None else self.model.rows
 
     def row_count(self) -> int:
-        return len(self.model.rows)
+        return len(self.rows)
 
     def on_mount(self) -> None:
+        if len(self.profile) > FIRST_ROWS_ABOVE and self.model.query == TableQuery():
+            # The first screen needs the top rows only; the full sort waits
+            # for the warm-up thread, or for a row beyond them.
+            self._first_rows = FirstRows(self.model, FIRST_ROWS)
         self.rows_changed()
         if self.row_count():
             self.cursor_row = 0
 
     def cells(self, row: int) -> Sequence[str]:
         p = self.profile
-        fid = self.model.rows[row]
+        fid = self.rows[row]
         tt, ct, nc = p.tottime[fid], p.cumtime[fid], p.ncalls[fid]
         if self.percent:
             tottime = format_percent(tt, p.total_time)
@@ -120,14 +178,14 @@ class FunctionTable(RowTable):
     @property
     def highlighted(self) -> int:
         """The function under the cursor, or -1."""
-        rows = self.model.rows
+        rows = self.rows
         return rows[self.cursor_row] if 0 <= self.cursor_row < len(rows) else -1
 
     def cursor_moved(self, row: int) -> None:
-        self.post_message(FunctionHighlighted(self.model.rows[row]))
+        self.post_message(FunctionHighlighted(self.rows[row]))
 
     def row_chosen(self, row: int) -> None:
-        self.post_message(FunctionChosen(self.model.rows[row]))
+        self.post_message(FunctionChosen(self.rows[row]))
 
     def show_function(self, fid: int) -> bool:
         """Put the cursor on ``fid``; False when it is not among the rows."""
@@ -136,7 +194,7 @@ class FunctionTable(RowTable):
         if self.highlighted == fid:
             return True
         try:
-            row = self.model.rows.index(fid)
+            row = self.rows.index(fid)
         except ValueError:
             return False
         self.set_reactive(RowTable.cursor_row, row)
@@ -151,6 +209,7 @@ class FunctionTable(RowTable):
     def apply(self, change: Callable[[], None]) -> None:
         """Run a change to the query, keeping the cursor on the same function."""
         keep = self.highlighted
+        self._first_rows = None
         change()
         self.rows_changed()
         if not self.show_function(keep):
