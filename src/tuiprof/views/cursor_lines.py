@@ -129,8 +129,14 @@ class CursorLinesView(CachedLinesView, can_focus=True):
         return "nothing to show"
 
     def content_width(self) -> int:
-        """The width of the rows: the view's own, unless they scroll sideways."""
-        return self.scrollable_content_region.width
+        """The width of the rows when they are wider than the view (they scroll
+        sideways), else 0.
+
+        Rows that fit claim no width of their own: when a vertical scrollbar
+        comes or goes, the rows are laid out again for the new width, and no
+        horizontal scrollbar flashes up and down meanwhile.
+        """
+        return 0
 
     def cursor_moved(self, row: int) -> None:
         """Called when the cursor lands on a row."""
@@ -149,8 +155,11 @@ class CursorLinesView(CachedLinesView, can_focus=True):
         count = self.row_count()
         # A hidden view has no width: keep the last one, so that showing it
         # again at the same size needs no new layout.
-        width = self.content_width() if self.scrollable_content_region.width else 0
-        self.virtual_size = Size(width or self.virtual_size.width, count + 1)
+        if self.scrollable_content_region.width:
+            width = self.content_width()
+        else:
+            width = self.virtual_size.width
+        self.virtual_size = Size(width, count + 1)
         if count and self.cursor_row >= count:
             self.cursor_row = count - 1
         elif self.cursor_row < 0:

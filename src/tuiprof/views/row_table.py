@@ -131,8 +131,10 @@ class RowTable(CursorLinesView):
         return result
 
     def content_width(self) -> int:
-        columns = self.column_layout(self.scrollable_content_region.width)
-        return sum(size for _, size in columns) + GAP * (len(columns) - 1)
+        width = self.scrollable_content_region.width
+        columns = self.column_layout(width)
+        total = sum(size for _, size in columns) + GAP * (len(columns) - 1)
+        return total if total > width else 0
 
     # Rendering --------------------------------------------------------------
 
