@@ -159,7 +159,12 @@ class CursorLinesView(CachedLinesView, can_focus=True):
             width = self.content_width()
         else:
             width = self.virtual_size.width
-        self.virtual_size = Size(width, count + 1)
+        size = Size(width, count + 1)
+        if size != self.virtual_size:
+            self.virtual_size = size
+            # Show or hide the scrollbars now, in the layout that is coming,
+            # rather than in a second one that layout would ask for.
+            self._refresh_scrollbars()
         if count and self.cursor_row >= count:
             self.cursor_row = count - 1
         elif self.cursor_row < 0:
