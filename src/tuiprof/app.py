@@ -72,8 +72,12 @@ class TuiprofApp(App[int]):
         Binding("q", "quit", "Quit", tooltip="Quit", id="quit"),
     ]
 
-    selected: reactive[int] = reactive(-1, init=False)
-    """The selected function's number; -1 when none is."""
+    selected: reactive[int] = reactive(-1, init=False, repaint=False)
+    """The selected function's number; -1 when none is.
+
+    No repaint of its own: the views show the selection, and a repaint of the
+    whole screen on every cursor move would cost more than the move.
+    """
 
     def __init__(
         self,

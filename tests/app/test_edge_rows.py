@@ -81,3 +81,19 @@ def test_ties_keep_the_profile_order(tmp_path: Path, sort: SortKey) -> None:
         edges = profile.callers(fid)
         edges.sort(key=edge_key(sort), reverse=descending)
         assert list(rows) == edges
+
+
+def test_ties_keep_the_order_of_the_sort_before(small: Profile) -> None:
+    # As when the table sorted its list of edges in place, key after key.
+    fid = small.find(MAIN)
+    rows = edge_rows(small, "callees", fid)
+    edges = small.callees(fid)
+    for sort, descending in [
+        (SortKey.CUMTIME, True),
+        (SortKey.NAME, False),
+        (SortKey.NCALLS, True),
+        (SortKey.TOTTIME_PERCALL, False),
+    ]:
+        rows.sort(sort, descending)
+        edges.sort(key=edge_key(sort), reverse=descending)
+        assert list(rows) == edges

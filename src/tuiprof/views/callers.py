@@ -33,50 +33,53 @@ def raw_figures(raw: RawEdge) -> tuple[int, int, float, float]:
     return raw, raw, 0.0, 0.0
 
 
-RawItem = tuple[Any, RawEdge]
-"""One edge as the profile holds it: (far end's key or number, pstats value)."""
+def sort_values(key: SortKey, raws: list[RawEdge], names: Callable[[], list[str]]) -> list[Any]:
+    """Per edge, what :class:`EdgeTable` sorts on for ``key``.
 
-
-def raw_sort_key(key: SortKey, name_of: Callable[[Any], str]) -> Callable[[RawItem], Any]:
-    """A key function over raw items for ``sorted``, the order the table shows.
-
-    The same order as sorting the :class:`Edge` objects by their fields, with
-    no ``Edge`` made: the far end's name for :attr:`SortKey.NAME`.
+    The same values as the matching :class:`Edge` fields (times per call by
+    :func:`~tuiprof.model.table.per_call`), worked out in one pass so that
+    the sort itself runs with a C-level key.
     """
+    if key is SortKey.NAME:
+        return [name.lower() for name in names()]
+    figures = list(map(raw_figures, raws))
     if key is SortKey.NCALLS:
-        return lambda item: raw_figures(item[1])[0]
+        return [f[0] for f in figures]
     if key is SortKey.TOTTIME:
-        return lambda item: raw_figures(item[1])[2]
+        return [f[2] for f in figures]
     if key is SortKey.TOTTIME_PERCALL:
-        return lambda item: per_call(raw_figures(item[1])[2], raw_figures(item[1])[0])
+        return list(map(per_call, [f[2] for f in figures], [f[0] for f in figures]))
     if key is SortKey.CUMTIME:
-        return lambda item: raw_figures(item[1])[3]
-    if key is SortKey.CUMTIME_PERCALL:
-        return lambda item: per_call(raw_figures(item[1])[3], raw_figures(item[1])[1])
-    return lambda item: name_of(item[0]).lower()
+        return [f[3] for f in figures]
+    return list(map(per_call, [f[3] for f in figures], [f[1] for f in figures]))
 
 
 class EdgeRows(Sequence[Edge]):
     """The edges at one end of a function, in display order.
 
     The hub of a big profile has tens of thousands of callers; the table
-    shows a screenful. The raw items are sorted as they are, and an
+    shows a screenful. The profile's records are sorted by position, and an
     :class:`Edge` is made only for a row that is looked at.
     """
 
     def __init__(
         self,
-        items: list[RawItem],
-        make: Callable[[RawItem], Edge],
+        ends: list[Any],
+        raws: list[RawEdge],
+        make: Callable[[Any, RawEdge], Edge],
         name_of: Callable[[Any], str],
     ) -> None:
-        self._items = items
+        self._ends = ends
+        """The far end of each edge, as the profile names it (key or number)."""
+        self._raws = raws
         self._make = make
         self._name_of = name_of
+        self._order = list(range(len(raws)))
+        """Positions in ``ends`` and ``raws``, in display order."""
         self._made: dict[int, Edge] = {}
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._order)
 
     @overload
     def __getitem__(self, index: int) -> Edge: ...
@@ -86,42 +89,47 @@ class EdgeRows(Sequence[Edge]):
 
     def __getitem__(self, index: int | slice) -> Edge | list[Edge]:
         if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self._items)))]
-        if index < 0:
-            index += len(self._items)
-        edge = self._made.get(index)
+            return [self[i] for i in range(*index.indices(len(self._order)))]
+        at = self._order[index]
+        edge = self._made.get(at)
         if edge is None:
-            edge = self._made[index] = self._make(self._items[index])
+            edge = self._made[at] = self._make(self._ends[at], self._raws[at])
         return edge
 
     def sort(self, key: SortKey, reverse: bool) -> None:
-        self._items.sort(key=raw_sort_key(key, self._name_of), reverse=reverse)
-        self._made.clear()
+        """Sort by ``key``; ties keep their order from the last sort, as ``list.sort``."""
+        values = sort_values(key, self._raws, lambda: list(map(self._name_of, self._ends)))
+        self._order.sort(key=values.__getitem__, reverse=reverse)
 
-    def item(self, index: int) -> RawItem:
-        """The raw item of row ``index`` (for finding it again after a sort)."""
-        return self._items[index]
+    def item(self, index: int) -> int:
+        """What row ``index`` shows, to find it again after a sort."""
+        return self._order[index]
 
-    def position(self, item: RawItem) -> int:
-        """The row of a raw item now."""
-        return self._items.index(item)
+    def position(self, item: int) -> int:
+        """The row that shows ``item`` now."""
+        return self._order.index(item)
 
 
 def edge_rows(profile: Profile, side: Literal["callers", "callees"], fid: int) -> EdgeRows:
     """The edges :meth:`Profile.callers` or :meth:`Profile.callees` gives, made row by row."""
     if fid < 0:
-        return EdgeRows([], lambda item: edge_from_raw(-1, item[0], item[1]), str)
+        return EdgeRows([], [], lambda end, raw: edge_from_raw(-1, end, raw), str)
     if side == "callers":
+        # No new tuple per edge: the dictionary's own keys and values.
+        callers = profile.checked_callers()[fid]
         find = profile.index.get
         return EdgeRows(
-            list(profile.checked_callers()[fid].items()),
-            lambda item: edge_from_raw(find(item[0], -1), item[0], item[1]),
+            list(callers),
+            list(callers.values()),
+            lambda key, raw: edge_from_raw(find(key, -1), key, raw),
             lambda key: key[2],
         )
     keys = profile.keys
+    callees = profile.callee_index()[fid]
     return EdgeRows(
-        list(profile.callee_index()[fid]),
-        lambda item: edge_from_raw(item[0], keys[item[0]], item[1]),
+        [other for other, _ in callees],
+        [raw for _, raw in callees],
+        lambda other, raw: edge_from_raw(other, keys[other], raw),
         lambda other: keys[other][2],
     )
 
