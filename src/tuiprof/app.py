@@ -22,6 +22,7 @@ from textual.widgets import LoadingIndicator, Static
 from tuiprof.commands import TuiprofCommands
 from tuiprof.keymap import keymap_path, load_keymap
 from tuiprof.messages import ProfileFailed, ProfileLoaded
+from tuiprof.model.errors import ProfileError
 from tuiprof.model.history import History
 from tuiprof.model.profile import Profile
 from tuiprof.model.source import SourceFinder
@@ -133,7 +134,9 @@ class TuiprofApp(App[int]):
         from tuiprof.model.loaders import load_profile
 
         try:
-            profile = load_profile(paths)
+            # The caller records of one big file are checked by warm() after
+            # the first screen; everything the first screen shows is checked here.
+            profile = load_profile(paths, check_edges=False)
         except Exception as error:  # reported as one line by the command line
             self.post_message(ProfileFailed(error))
             return
@@ -165,6 +168,16 @@ class TuiprofApp(App[int]):
         a ready order.
         """
         profile = model.profile
+        try:
+            profile.check_edges()
+        except ProfileError as error:
+            # The profile now holds no edges; the functions stay browsable.
+            self.notify(
+                f"{error}; callers and callees are not shown",
+                title="Bad caller records",
+                severity="error",
+                timeout=12,
+            )
         model.prepare()
         profile.callee_index()
         if len(profile) >= FREEZE_ABOVE:

@@ -11,7 +11,7 @@ from rich.console import Console
 from textual.binding import Binding
 from textual.worker import WorkerCancelled
 
-from tests.app.conftest import PARSE, small_stats, write_profile
+from tests.app.conftest import MAIN, PARSE, small_stats, write_profile
 from tuiprof.app import LoadingScreen, TuiprofApp
 from tuiprof.keymap import load_keymap
 from tuiprof.model.loaders import load_profile
@@ -183,6 +183,33 @@ async def test_a_failed_load_exits_with_status_2(tmp_path: Path) -> None:
         await pilot.pause()
     assert app.return_code == 2
     assert app.load_error is not None
+
+
+async def test_bad_caller_records_are_a_notification_and_the_app_goes_on(
+    tmp_path: Path,
+) -> None:
+    stats = small_stats()
+    cc, nc, tt, ct, _callers = stats[PARSE]
+    stats[PARSE] = (cc, nc, tt, ct, {MAIN: (2, 2, "0.3", 0.42)})  # a time that is a string
+    bad = write_profile(tmp_path / "bad-edges.prof", stats)
+    app = TuiprofApp(paths=[str(bad)])
+    async with app.run_test() as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.profile is not None and len(app.profile) == len(stats)
+        notes = [n for n in app._notifications if n.title == "Bad caller records"]
+        assert len(notes) == 1
+        assert "has times or counts that are not numbers" in notes[0].message
+        assert str(bad) in notes[0].message
+        app.select(app.profile.find(PARSE))
+        await pilot.press("c")
+        await pilot.pause()
+        view = app.screen.callers_view
+        assert view.display
+        assert view.callers.row_count() == 0 and view.callees.row_count() == 0
+    assert app.return_code in (None, 0)
+    assert app.load_error is None
 
 
 async def test_resizing_keeps_the_selection(small: Profile) -> None:
