@@ -11,6 +11,8 @@ import functools
 import marshal
 import math
 import operator
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,6 +149,17 @@ def _as_text(path: str, part: object) -> str:
     raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
 
 
+def _sum_in_order(values: Sequence[float]) -> float:
+    """``pstats.Stats.total_tt``: the own times added one by one, in file order.
+
+    Up to Python 3.11 ``sum`` adds floats exactly so, in C; from 3.12 on it
+    compensates rounding errors, which would change the last bits.
+    """
+    if sys.version_info < (3, 12):
+        return sum(values, 0)
+    return functools.reduce(operator.add, values, 0)
+
+
 def _checked_part(path: str, stats: RawStats, columns: Columns, warnings: list[str]) -> PstatsPart:
     """Check the functions' own numbers; their sums are the profile's totals anyway.
 
@@ -162,8 +175,7 @@ def _checked_part(path: str, stats: RawStats, columns: Columns, warnings: list[s
     if type(calls) is not int or type(primitive) is not int:
         raise ProfileError(path, "has call counts that are not integers")
     try:
-        # pstats.Stats.total_tt adds the own times one by one, in this order.
-        total_time = functools.reduce(operator.add, tt, 0)
+        total_time = _sum_in_order(tt)
         check = total_time + sum(ct, 0.0)
     except TypeError:
         raise ProfileError(path, "has times that are not numbers") from None
