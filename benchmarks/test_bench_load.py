@@ -37,7 +37,7 @@ SAMPLE = Path(__file__).resolve().parent.parent / "sample_profiles" / "taylor.pr
 
 def test_floor(benchmark, stress: StressProfile) -> None:
     """Bytes read in one call, ``marshal.loads`` with the garbage collector paused."""
-    pedantic_fresh(benchmark, load_floor, (stress.path,), rounds=3)
+    pedantic_fresh(benchmark, load_floor, (stress.path,), rounds=5)
     record(benchmark, "load floor", fastest(benchmark), "s")
     record(benchmark, "stress file size", stress.size / 1e6, "MB")
     record(benchmark, "stress functions", stress.functions, "")
@@ -52,7 +52,7 @@ def test_load_profile(benchmark, stress: StressProfile, floor_seconds: float) ->
     first paint.
     """
     load = functools.partial(load_profile, check_edges=False)
-    pedantic_fresh(benchmark, load, ([str(stress.path)],), rounds=3)
+    pedantic_fresh(benchmark, load, ([str(stress.path)],), rounds=5)
     seconds = fastest(benchmark)
     record(benchmark, "tuiprof load", seconds, "s")
     record(benchmark, "tuiprof load / floor", seconds / floor_seconds, "x", LOAD_TARGET)
