@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import ContentSwitcher
 
 from tests.app.conftest import JSON, LEN, MAIN, PARSE, RENDER, WALK, wide_stats, write_profile
@@ -35,6 +36,23 @@ async def test_view_keys_switch_views(small: Profile) -> None:
             await pilot.pause()
             assert switcher.current == view
             assert main_screen(app).view == view
+
+
+async def test_keys_typed_ahead_act_on_the_row_under_the_cursor(small: Profile) -> None:
+    """``down down c`` in one burst, as a fast typist or a paste sends it."""
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        table = main_screen(app).table
+        expected = table.rows[2]
+        for key in ("down", "down", "c"):
+            # Queued at once: no wait for the table's messages in between.
+            app.post_message(events.Key(key, None))
+        await pilot.pause()
+        assert main_screen(app).view == "callers"
+        assert app.selected == expected
+        assert main_screen(app).query_one("#callers-table", EdgeTable).fid == expected
+        assert app.history.current == expected
 
 
 async def test_c_shows_callers_and_callees_of_the_selection(small: Profile) -> None:

@@ -230,8 +230,7 @@ class MainScreen(Screen[None]):
         if view not in VIEWS:
             return
         app = self.tuiprof
-        if app.selected < 0 and self.table.highlighted >= 0:
-            app.select(self.table.highlighted)
+        self._take_table_cursor()
         if view != "functions" and app.selected >= 0:
             app.go_to(app.selected)
         self.query_one(ContentSwitcher).current = view
@@ -287,6 +286,16 @@ class MainScreen(Screen[None]):
             source = self.source_view
             if source is not None:
                 source.focus()
+
+    def _take_table_cursor(self) -> None:
+        """Select the function under the table's cursor when the table is shown.
+
+        The table reports cursor moves as messages, and keys typed ahead (a
+        burst of ``down`` then ``c``) reach an action before those messages
+        do: while the table is on screen, its cursor is the selection.
+        """
+        if (self.view == "functions" or self.tuiprof.selected < 0) and self.table.highlighted >= 0:
+            self.tuiprof.select(self.table.highlighted)
 
     def show_selection(self, fid: int) -> None:
         """Bring every built view to ``fid``."""
@@ -392,4 +401,5 @@ class MainScreen(Screen[None]):
             self.notify("nothing further forward", timeout=2)
 
     def action_export(self) -> None:
+        self._take_table_cursor()
         self.tuiprof.open_export(self.table.table_query.filter_text)
