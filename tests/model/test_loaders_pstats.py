@@ -237,8 +237,10 @@ def test_bad_caller_records_found_on_first_use(tmp_path: Path, callers: Any, exp
 def test_good_caller_records_checked_on_first_use(made: dict[str, Path]) -> None:
     profile = load_profile([str(made["a"])], check_edges=False)
     assert profile.unchecked_edges == str(made["a"])
+    assert profile._decoded is not None  # freed by the check, not by the load
     assert_equals_pstats(profile, pstats.Stats(str(made["a"])))
     assert profile.unchecked_edges is None
+    assert profile._decoded is None
     assert profile.edge_problem is None
     profile.check_edges()
     assert profile.warnings == []

@@ -131,6 +131,8 @@ class Profile:
     """Per function, 1 when another function in the profile called it."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _edge_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _decoded: object = field(default=None, repr=False)
+    """The loader's decoded data, kept until :meth:`check_edges` (see :meth:`defer_edge_check`)."""
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -159,6 +161,16 @@ class Profile:
         """pstats shows ``nc/cc`` when the two counts differ: recursion."""
         return self.ncalls[fid] != self.primitive_calls[fid]
 
+    def defer_edge_check(self, path: str, decoded: object) -> None:
+        """Leave the caller records to :meth:`check_edges`, which names ``path``.
+
+        ``decoded``, the loader's decoded data, is kept until then: freeing a
+        big profile's 300,000 decoded value tuples takes about 40 ms, which a
+        first screen need not wait for.
+        """
+        self.unchecked_edges = path
+        self._decoded = decoded
+
     def check_edges(self) -> None:
         """Check the caller records if the loader left them unchecked.
 
@@ -178,6 +190,7 @@ class Profile:
                         self.callers_raw = [{} for _ in self.keys]
                         self.warnings.append(f"{error}; callers and callees are not shown")
                     self.unchecked_edges = None
+                    self._decoded = None
         if self.edge_problem is not None:
             raise self.edge_problem
 

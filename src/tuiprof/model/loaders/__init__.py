@@ -52,7 +52,7 @@ def load_profile(paths: Sequence[str], *, check_edges: bool = True) -> Profile:
         if pstats_parts:
             profile = _profile_from_pstats(pstats_parts, tuple(paths), warnings)
             if not pstats_parts[0].edges_checked:
-                profile.unchecked_edges = paths[0]
+                profile.defer_edge_check(paths[0], pstats_parts[0].stats)
         else:
             profile = _empty_profile(tuple(paths), warnings)
         if lprof_parts:
