@@ -21,7 +21,7 @@ from textual.widgets import LoadingIndicator, Static
 
 from tuiprof.commands import TuiprofCommands
 from tuiprof.keymap import keymap_path, load_keymap
-from tuiprof.messages import ProfileFailed, ProfileLoaded
+from tuiprof.messages import CallGraphReady, ProfileFailed, ProfileLoaded
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.history import History
 from tuiprof.model.profile import Profile
@@ -145,6 +145,11 @@ class TuiprofApp(App[int]):
     def on_profile_loaded(self, message: ProfileLoaded) -> None:
         self._open(message.profile)
 
+    def on_call_graph_ready(self, message: CallGraphReady) -> None:
+        screen = self.main_screen
+        if screen is not None:
+            screen.call_graph_ready()
+
     def on_profile_failed(self, message: ProfileFailed) -> None:
         self.load_error = message.error
         self.exit(2, return_code=2)
@@ -180,6 +185,7 @@ class TuiprofApp(App[int]):
             )
         model.prepare()
         profile.callee_index()
+        self.post_message(CallGraphReady())
         if len(profile) >= FREEZE_ABOVE:
             # The callee index and sort orders live as long as the app; out of
             # the collector's sight, full collections stop walking them.

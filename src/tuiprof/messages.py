@@ -37,3 +37,7 @@ class ProfileFailed(Message):
     def __init__(self, error: Exception) -> None:
         super().__init__()
         self.error = error
+
+
+class CallGraphReady(Message):
+    """The warm-up checked the caller records and built the callee index."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual import events
-from textual.widgets import ContentSwitcher
+from textual.widgets import ContentSwitcher, Static
 
 from tests.app.conftest import JSON, LEN, MAIN, PARSE, RENDER, WALK, wide_stats, write_profile
 from tuiprof.app import TuiprofApp
+from tuiprof.messages import CallGraphReady
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
 from tuiprof.model.table import SortKey
@@ -53,6 +55,41 @@ async def test_keys_typed_ahead_act_on_the_row_under_the_cursor(small: Profile) 
         assert app.selected == expected
         assert main_screen(app).query_one("#callers-table", EdgeTable).fid == expected
         assert app.history.current == expected
+
+
+async def test_views_wait_for_the_call_graph_index_without_blocking(
+    small: Profile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before the warm-up has built the callee index, c and t show a placeholder."""
+    monkeypatch.setattr(TuiprofApp, "warm", lambda self, model: None)
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert not small.call_graph_ready
+        parse = small.find(PARSE)
+        app.select(parse)
+        await pilot.press("c")
+        await pilot.pause()
+        callers = app.screen.query_one("#callers-table", EdgeTable)
+        assert callers.row_count() == 0
+        assert callers.empty_message() == "indexing the call graph…"
+        assert "(…)" in str(app.screen.query_one("#callers-title", Static).render())
+        await pilot.press("t")
+        await pilot.pause()
+        assert main_screen(app).call_tree is None
+        assert app.screen.query("#tree-waiting")
+        assert app.focused is None
+        assert not small.call_graph_ready  # nothing built it on the screen's thread
+        small.callee_index()  # what the warm-up does, then it says so
+        app.post_message(CallGraphReady())
+        await pilot.pause()
+        await pilot.pause()
+        tree = main_screen(app).call_tree
+        assert tree is not None and app.focused is tree
+        assert not app.screen.query("#tree-waiting")
+        await pilot.press("c")
+        await pilot.pause()
+        assert edges_of(app, "callers") == [MAIN]
 
 
 async def test_c_shows_callers_and_callees_of_the_selection(small: Profile) -> None:

@@ -238,9 +238,13 @@ def test_good_caller_records_checked_on_first_use(made: dict[str, Path]) -> None
     profile = load_profile([str(made["a"])], check_edges=False)
     assert profile.unchecked_edges == str(made["a"])
     assert profile._decoded is not None  # freed by the check, not by the load
+    assert not profile.call_graph_ready
     assert_equals_pstats(profile, pstats.Stats(str(made["a"])))
     assert profile.unchecked_edges is None
     assert profile._decoded is None
+    assert not profile.call_graph_ready  # edges checked, callee index not built yet
+    profile.callee_index()
+    assert profile.call_graph_ready
     assert profile.edge_problem is None
     profile.check_edges()
     assert profile.warnings == []

@@ -200,6 +200,16 @@ class Profile:
             self.check_edges()
         return self.callers_raw
 
+    @property
+    def call_graph_ready(self) -> bool:
+        """Whether callers, callees and roots can be had without waiting.
+
+        True once the caller records are checked and the callee index is
+        built; a screen can show a placeholder until then rather than block
+        on the thread that builds them.
+        """
+        return self.unchecked_edges is None and self._callees is not None
+
     def callers(self, fid: int) -> list[Edge]:
         """The functions that called ``fid``, with each edge's own figures."""
         find = self.index.get

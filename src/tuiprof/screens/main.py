@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Input
+from textual.widgets import ContentSwitcher, Input, Static
 
 from tuiprof.messages import FunctionChosen, FunctionHighlighted
 from tuiprof.model.profile import Profile
@@ -263,7 +263,31 @@ class MainScreen(Screen[None]):
         return next(iter(pane.query(SourceView)), None)
 
     def _mount_call_tree(self) -> None:
-        self.query_one("#tree", Container).mount(CallTreeView(self.profile))
+        pane = self.query_one("#tree", Container)
+        if self.profile.has_call_data and not self.profile.call_graph_ready:
+            # The roots need the callee index, which the warm-up is building:
+            # wait for call_graph_ready() rather than block the screen.
+            if not pane.query("#tree-waiting"):
+                pane.mount(Static("indexing the call graph…", id="tree-waiting"))
+            return
+        pane.mount(CallTreeView(self.profile))
+
+    def call_graph_ready(self) -> None:
+        """The callee index exists: fill what was waiting for it."""
+        waiting = self.query("#tree-waiting")
+        if waiting:
+            waiting.remove()
+            self._mount_call_tree()
+            if self.view == "tree":
+                self.call_after_refresh(self._tree_shown)
+        self.callers_view.show(self.tuiprof.selected, again=True)
+
+    def _tree_shown(self) -> None:
+        tree = self.call_tree
+        if tree is not None and self.view == "tree":
+            if self.tuiprof.selected >= 0:
+                tree.reveal(self.tuiprof.selected)
+            tree.focus()
 
     def _mount_source_view(self) -> None:
         # Imported here: highlighting pulls in Pygments, which a profile opened
@@ -282,6 +306,8 @@ class MainScreen(Screen[None]):
             tree = self.call_tree
             if tree is not None:
                 tree.focus()
+            else:  # still indexing: keys must not move the hidden table's cursor
+                self.set_focus(None)
         elif view == "source":
             source = self.source_view
             if source is not None:

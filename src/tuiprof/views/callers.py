@@ -163,9 +163,10 @@ class EdgeTable(RowTable):
         self.percent = False
 
     def show(self, fid: int) -> None:
-        """Show the edges of ``fid``."""
+        """Show the edges of ``fid``; none yet while the call graph is being indexed."""
         self.fid = fid
-        self.edges = edge_rows(self.profile, self.side, fid)
+        ready = self.profile.call_graph_ready or not self.profile.has_call_data
+        self.edges = edge_rows(self.profile, self.side, fid if ready else -1)
         self._sort_edges()
         self.cursor_row = 0
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -201,6 +202,8 @@ class EdgeTable(RowTable):
             return "no function selected"
         if not self.profile.has_call_data:
             return "line data only: no call graph"
+        if not self.profile.call_graph_ready:
+            return "indexing the call graph…"
         return "no callers (a root of the call graph)" if self.side == "callers" else "no callees"
 
     def cells(self, row: int) -> Sequence[str]:
@@ -260,9 +263,9 @@ class CallersView(Vertical):
     def callees(self) -> EdgeTable:
         return self.query_one("#callees-table", EdgeTable)
 
-    def show(self, fid: int) -> None:
-        """Show the edges of ``fid`` (no work when it is already shown)."""
-        if fid == self.fid:
+    def show(self, fid: int, *, again: bool = False) -> None:
+        """Show the edges of ``fid`` (no work when it is already shown, unless ``again``)."""
+        if fid == self.fid and not again:
             return
         self.fid = fid
         self.callers.show(fid)
@@ -277,11 +280,14 @@ class CallersView(Vertical):
             )
         # One line each, whatever the text: no new layout needed.
         self.query_one("#callers-subject", Static).update(subject, layout=False)
+        waiting = fid >= 0 and p.has_call_data and not p.call_graph_ready
+        callers = "…" if waiting else len(self.callers.edges)
+        callees = "…" if waiting else len(self.callees.edges)
         self.query_one("#callers-title", Static).update(
-            f"Callers ({len(self.callers.edges)}) — who called it", layout=False
+            f"Callers ({callers}) — who called it", layout=False
         )
         self.query_one("#callees-title", Static).update(
-            f"Callees ({len(self.callees.edges)}) — what it called", layout=False
+            f"Callees ({callees}) — what it called", layout=False
         )
 
     def set_percent(self, percent: bool) -> None:
