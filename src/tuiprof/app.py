@@ -166,11 +166,13 @@ class TuiprofApp(App[int]):
 
     @work(thread=True, exclusive=True, group="warm")
     def warm(self, model: FunctionTableModel) -> None:
-        """Sort every column and index names ahead of time, off the UI thread.
+        """Get the rest of the profile ready after the first screen, off the UI thread.
 
-        The first sort of 300,000 functions by a new column takes longer than a
-        keystroke should; done here, a sort key press only reverses or picks
-        a ready order.
+        Checks the caller records the load left unchecked (a bad one becomes a
+        notification), sorts every column and indexes names (the first sort of
+        300,000 functions by a new column takes longer than a keystroke
+        should), and builds the callee index, then says so with
+        :class:`CallGraphReady`.
         """
         profile = model.profile
         try:

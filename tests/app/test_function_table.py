@@ -222,12 +222,16 @@ async def test_a_big_profile_opens_on_its_top_rows_without_a_full_sort(
     stats = {("/src/m.py", i, f"f{i}"): (1, 1, float(i % 7), 1.0, {}) for i in range(40)}
     profile = load_profile([str(write_profile(tmp_path / "many.prof", stats))])
     monkeypatch.setattr(function_table, "FIRST_ROWS_ABOVE", 10)
-    monkeypatch.setattr(function_table, "FIRST_ROWS", 5)
+    monkeypatch.setattr(function_table, "FIRST_ROWS", 30)  # more than the screen shows
+    monkeypatch.setattr(TuiprofApp, "warm", lambda self, model: None)  # sorts everything
     app = TuiprofApp(profile)
     async with app.run_test(size=(80, 24)) as pilot:
         table = table_of(app)
         assert isinstance(table.rows, function_table.FirstRows)
         full = sorted(range(40), key=profile.tottime.__getitem__, reverse=True)
+        await pilot.pause()
+        assert table.rows.top == full[:30]
+        assert table.model._rows is None  # the screen did not ask for the full order
         assert list(table.rows) == full
         assert len(table.rows) == 40
         assert table.rows.index(full[2]) == 2

@@ -156,11 +156,14 @@ def test_code_object_in_a_key_is_named(tmp_path: Path) -> None:
     assert profile.label(builtin) == "max"
 
 
-def test_negative_times_open_with_a_warning(tmp_path: Path) -> None:
-    stats = {("app.py", 1, "main"): (1, 1, -0.001, 0.5, {})}
+@pytest.mark.parametrize(("tottime", "cumtime"), [(-0.001, 0.5), (0.001, -0.001)])
+def test_negative_times_open_with_a_warning(tmp_path: Path, tottime: float, cumtime: float) -> None:
+    # pstats sums each function's frames: a caller's cumulative time can end up
+    # negative while every function's own time stays positive.
+    stats = {("app.py", 1, "main"): (1, 1, tottime, cumtime, {})}
     path = marshal_file(tmp_path, "negative.prof", stats)
     profile = load_profile([str(path)])
-    assert profile.tottime == [-0.001]
+    assert (profile.tottime, profile.cumtime) == ([tottime], [cumtime])
     assert profile.warnings and "negative" in profile.warnings[0]
 
 
@@ -177,6 +180,9 @@ def test_negative_times_open_with_a_warning(tmp_path: Path) -> None:
         ({("a.py", 1, "f"): (1, 1, 1.0, 1.0, {7: (1, 1, 1.0, 1.0)})}, "caller"),
         ({("a.py", 1, "f"): (1, 1, 1.0, 1.0, {("b.py", 2): (1, 1, 1.0, 1.0)})}, "caller"),
         ({("a.py", 1, "f"): (1.0, 1, 1.0, 1.0, {})}, "integer"),
+        ({("a.py", 1, "f"): (True, 1, 1.0, 1.0, {})}, "integer"),
+        ({("a.py", 1, "f"): (1, 1, 10**400, 1.0, {})}, "finite"),
+        ({("a.py", 1, "f"): (1, 1, 1.0, 10**400, {})}, "finite"),
         ({("a.py", 1, "f"): (1, 1, "x", 1.0, {})}, "number"),
         ({("a.py", 1, "f"): (1, 1, 1.0, 1.0, [])}, "shape"),
         ({("a.py", 1, "f"): (1, 1)}, "shape"),
@@ -197,6 +203,7 @@ def test_bad_numbers_and_shapes_are_refused(
 
 _BAD_EDGES = [
     ({("b.py", 2, "g"): (1, 1, math.nan, 1.0)}, "finite"),
+    ({("b.py", 2, "g"): (1, 1, 1.0, 10**400)}, "finite"),
     ({("b.py", 2, "g"): "x"}, "caller"),
     ({("b.py", 2, "g"): (1, 1, 1.0)}, "caller"),
     ({("b.py", 2, "g"): (1.5, 1, 1.0, 1.0)}, "integer"),

@@ -53,6 +53,8 @@ def check_callers(path: str, callers: Sequence[Any]) -> None:
         times += sum(map(operator.itemgetter(3), timed), 0.0)
     except TypeError:
         raise ProfileError(path, "has times or counts that are not numbers") from None
+    except OverflowError:  # an integer too big for a float among the times
+        raise ProfileError(path, "has times that are not finite numbers (too large)") from None
     if type(counts) is not int:
         raise ProfileError(path, "has call counts that are not integers")
     if not isinstance(times, float) or not math.isfinite(times):

@@ -279,7 +279,7 @@ class Profile:
     def pstats_dict(
         self, fids: Iterable[int] | None = None
     ) -> dict[FunctionKey, tuple[int, int, float, float, RawCallers]]:
-        """The functions as a pstats ``stats`` dictionary (what exporters consume)."""
+        """The functions as a pstats ``stats`` dictionary (to compare with pstats)."""
         chosen: Sequence[int] | Iterable[int] = range(len(self.keys)) if fids is None else fids
         callers_raw = self.checked_callers()
         return {

@@ -107,9 +107,10 @@ def _keys_are_plain(path: str, stats: dict[Any, Any]) -> bool:
 def _columns(path: str, stats: RawStats) -> Columns:
     if not stats:
         return [], [], [], [], []
-    # zip raises for a value that is not iterable or not five long; a value
-    # of another iterable type (a string, a set) cannot hold a dictionary, so
-    # the callers column's check refuses it.
+    # zip raises for a value that is not iterable or not five long. A value of
+    # another iterable type (a string, a set) cannot hold a dictionary, so it
+    # fails the number checks here, or else the caller-record check: at load,
+    # or with late edge checks on first use, which then drops every edge.
     try:
         cc, nc, tt, ct, callers = zip(*stats.values(), strict=True)
     except (TypeError, ValueError):
@@ -160,11 +161,17 @@ def _sum_in_order(values: Sequence[float]) -> float:
     return functools.reduce(operator.add, values, 0)
 
 
+def _has_bools(*columns: list[int]) -> bool:
+    """Whether a count is True or False: ``sum`` takes them for the ints they are."""
+    return any(bool in set(map(type, column)) for column in columns)
+
+
 def _checked_part(path: str, stats: RawStats, columns: Columns, warnings: list[str]) -> PstatsPart:
     """Check the functions' own numbers; their sums are the profile's totals anyway.
 
     A sum does the work of a type check: a float among the counts makes the
-    sum a float, a non-number makes it raise, a NaN or infinity stays in it.
+    sum a float, a non-number makes it raise, a NaN or infinity stays in it,
+    and an integer too big for a float overflows.
     """
     cc, nc, tt, ct, _callers = columns  # the callers are check_callers' job
     try:
@@ -172,19 +179,20 @@ def _checked_part(path: str, stats: RawStats, columns: Columns, warnings: list[s
         primitive = sum(cc)
     except TypeError:
         raise ProfileError(path, "has call counts that are not integers") from None
-    if type(calls) is not int or type(primitive) is not int:
+    if type(calls) is not int or type(primitive) is not int or _has_bools(nc, cc):
         raise ProfileError(path, "has call counts that are not integers")
     try:
         total_time = _sum_in_order(tt)
         check = total_time + sum(ct, 0.0)
     except TypeError:
         raise ProfileError(path, "has times that are not numbers") from None
+    except OverflowError:
+        raise ProfileError(path, "has times that are not finite numbers (too large)") from None
     if type(check) is not float or type(total_time) not in (int, float):
         raise ProfileError(path, "has times that are not numbers")
     if not math.isfinite(check):
         raise ProfileError(path, "has times that are not finite numbers (NaN or infinity)")
-    # A negative cumulative time needs a negative own time somewhere below it.
-    if tt and min(tt) < 0:
+    if tt and (min(tt) < 0 or min(ct) < 0):
         warnings.append(
             f"{path}: some times are negative (the profile module's calibration "
             "can cause this); they are shown as recorded"
