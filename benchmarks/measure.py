@@ -87,14 +87,18 @@ def best_of(
 
 
 def pedantic_fresh(
-    benchmark: Any, function: Callable[..., Any], args: tuple[Any, ...], rounds: int
+    benchmark: Any,
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
+    rounds: int,
+    before: Callable[[], Any] | None = None,
 ) -> None:
     """Benchmark a loader with each round on a clean heap.
 
     pytest-benchmark keeps the last round's result alive while the next round
     runs; a loaded profile is millions of objects, and any garbage collection
     in the next round would walk them too. The result is dropped (untimed)
-    after each round instead.
+    after each round instead. ``before`` runs, untimed, just before each round.
     """
     kept: list[Any] = []
 
@@ -104,6 +108,9 @@ def pedantic_fresh(
     def drop() -> None:
         kept.clear()
         gc.collect()
+        if before is not None:
+            before()
+            gc.collect()
 
     benchmark.pedantic(run, setup=drop, teardown=drop, rounds=rounds, iterations=1)
 
