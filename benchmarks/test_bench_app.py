@@ -18,7 +18,7 @@ import contextvars
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
 import pytest
@@ -82,6 +82,23 @@ async def wait_for_frame(painted: list[float], timeout: float = 120.0) -> None:
         await asyncio.sleep(0.002)
 
 
+def first_paint(benchmark: Any, make_app: Callable[[], Any]) -> float:
+    """Seconds from making the app to its first frame with rows (one round)."""
+    painted: list[float] = []
+
+    async def session() -> None:
+        start = time.perf_counter()
+        app = make_app()
+        frame = time_first_frame_with_rows(app)
+        async with app.run_test(size=SIZE):
+            await wait_for_frame(frame)
+            painted.append(frame[0] - start)
+            await app.workers.wait_for_complete()
+
+    benchmark.pedantic(lambda: asyncio.run(session()), rounds=1, iterations=1)
+    return min(painted)
+
+
 async def wait_for_rows(app: Any, pilot: Any, timeout: float = 120.0) -> None:
     deadline = time.perf_counter() + timeout
     while not rows_visible(app):
@@ -135,19 +152,7 @@ def test_first_paint_loading_from_file(
     benchmark, stress: StressProfile, floor_seconds: float
 ) -> None:
     """``tuiprof FILE``: the app starts, loads in its thread, and shows rows."""
-    painted: list[float] = []
-
-    async def session() -> None:
-        start = time.perf_counter()
-        app = TuiprofApp(paths=[str(stress.path)])
-        frame = time_first_frame_with_rows(app)
-        async with app.run_test(size=SIZE):
-            await wait_for_frame(frame)
-            painted.append(frame[0] - start)
-            await app.workers.wait_for_complete()
-
-    benchmark.pedantic(lambda: asyncio.run(session()), rounds=1, iterations=1)
-    seconds = min(painted)
+    seconds = first_paint(benchmark, lambda: TuiprofApp(paths=[str(stress.path)]))
     record(benchmark, "app: first paint with rows, from the file", seconds, "s")
     ratio = seconds / floor_seconds
     record(benchmark, "app: first paint / floor", ratio, "x", FIRST_PAINT_TARGET)
@@ -155,19 +160,8 @@ def test_first_paint_loading_from_file(
 
 def test_first_paint_loaded_profile(benchmark, stress_profile: Profile) -> None:
     """``TuiprofApp(profile)``: from a loaded profile to rows on screen."""
-    painted: list[float] = []
-
-    async def session() -> None:
-        start = time.perf_counter()
-        app = TuiprofApp(stress_profile)
-        frame = time_first_frame_with_rows(app)
-        async with app.run_test(size=SIZE):
-            await wait_for_frame(frame)
-            painted.append(frame[0] - start)
-            await app.workers.wait_for_complete()
-
-    benchmark.pedantic(lambda: asyncio.run(session()), rounds=1, iterations=1)
-    record(benchmark, "app: first paint with rows, profile loaded", min(painted), "s")
+    seconds = first_paint(benchmark, lambda: TuiprofApp(stress_profile))
+    record(benchmark, "app: first paint with rows, profile loaded", seconds, "s")
 
 
 BASELINE = "app: unbound key press (Pilot baseline)"

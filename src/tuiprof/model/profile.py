@@ -81,12 +81,19 @@ class FunctionLines:
         return sum(t.hits for t in self.lines)
 
 
+def edge_figures(raw: RawEdge) -> tuple[int, int, float, float]:
+    """ncalls, primitive calls, tottime, cumtime of a pstats caller value.
+
+    A bare count (the ``profile`` module's) is both call counts, with no times.
+    """
+    if isinstance(raw, tuple):
+        return raw
+    return raw, raw, 0.0, 0.0
+
+
 def edge_from_raw(other: int, key: FunctionKey, raw: RawEdge) -> Edge:
     """Turn a pstats caller value into an :class:`Edge`."""
-    if isinstance(raw, tuple):
-        nc, cc, tt, ct = raw
-        return Edge(other, key, nc, cc, tt, ct, True)
-    return Edge(other, key, raw, raw, 0.0, 0.0, False)
+    return Edge(other, key, *edge_figures(raw), isinstance(raw, tuple))
 
 
 @dataclass(eq=False, repr=False)

@@ -19,18 +19,11 @@ from textual.widgets import Static
 from tuiprof.messages import FunctionChosen
 from tuiprof.model.format import format_calls, format_percent, format_time
 from tuiprof.model.names import label
-from tuiprof.model.profile import Edge, Profile, RawEdge, edge_from_raw
+from tuiprof.model.profile import Edge, Profile, RawEdge, edge_figures, edge_from_raw
 from tuiprof.model.table import DESCENDING_FIRST, SortKey, per_call
 from tuiprof.views.counts import count_widths
 from tuiprof.views.function_table import SORT_BINDINGS
 from tuiprof.views.row_table import Column, RowTable
-
-
-def raw_figures(raw: RawEdge) -> tuple[int, int, float, float]:
-    """ncalls, primitive calls, tottime, cumtime of a pstats edge value."""
-    if isinstance(raw, tuple):
-        return raw
-    return raw, raw, 0.0, 0.0
 
 
 def sort_values(key: SortKey, raws: list[RawEdge], names: Callable[[], list[str]]) -> list[Any]:
@@ -42,7 +35,7 @@ def sort_values(key: SortKey, raws: list[RawEdge], names: Callable[[], list[str]
     """
     if key is SortKey.NAME:
         return [name.lower() for name in names()]
-    figures = list(map(raw_figures, raws))
+    figures = list(map(edge_figures, raws))
     if key is SortKey.NCALLS:
         return [f[0] for f in figures]
     if key is SortKey.TOTTIME:
