@@ -21,12 +21,16 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
-from tuiprof.model import format as model_format
-from tuiprof.model.format import format_calls
+from tuiprof.model.format import format_calls, format_per_call, format_time
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.names import FunctionKey
 from tuiprof.model.profile import FunctionLines, Profile
-from tuiprof.model.source import SourceFinder, check_source_roots, parse_path_maps
+from tuiprof.model.source import (
+    SourceFinder,
+    check_source_roots,
+    function_span,
+    parse_path_maps,
+)
 from tuiprof.model.table import FilterError, FunctionTableModel, SortKey, TableQuery
 
 EXIT_OK = 0
@@ -99,25 +103,6 @@ def _wants_rich(out: TextIO) -> bool:
 # --- numbers as text ------------------------------------------------------------------
 
 
-def format_seconds(seconds: float) -> str:
-    """A time in a readable unit: ``1.234 s``, ``12.345 ms``, ``678.000 µs``, ``12 ns``."""
-    size = abs(seconds)
-    if size == 0:
-        return "0"
-    if size >= 1:
-        return f"{seconds:.3f} s"
-    if size >= 1e-3:
-        return f"{seconds * 1e3:.3f} ms"
-    if size >= 1e-6:
-        return f"{seconds * 1e6:.3f} µs"
-    return f"{seconds * 1e9:.0f} ns"
-
-
-def format_per_call(seconds: float, calls: int) -> str:
-    """A per-call time in the report's units: blank with no calls, ``?`` when unknown."""
-    return model_format.format_per_call(seconds, calls, format_seconds)
-
-
 def row_cells(profile: Profile, fid: int) -> tuple[str, str, str, str, str, str]:
     """The six cells of a function's row, as text."""
     nc = profile.ncalls[fid]
@@ -126,9 +111,9 @@ def row_cells(profile: Profile, fid: int) -> tuple[str, str, str, str, str, str]
     ct = profile.cumtime[fid]
     return (
         format_calls(nc, cc),
-        format_seconds(tt),
+        format_time(tt),
         format_per_call(tt, nc),
-        format_seconds(ct),
+        format_time(ct),
         format_per_call(ct, cc),
         profile.label(fid),
     )
@@ -143,9 +128,9 @@ def header_lines(
         calls = f"{profile.total_calls} function calls"
         if profile.total_primitive_calls != profile.total_calls:
             calls += f" ({profile.total_primitive_calls} primitive calls)"
-        summary = f"{calls} in {format_seconds(profile.total_time)}"
+        summary = f"{calls} in {format_time(profile.total_time)}"
     else:
-        summary = f"line data only, {format_seconds(profile.total_time)} in profiled lines"
+        summary = f"line data only, {format_time(profile.total_time)} in profiled lines"
     direction = ", reversed" if reverse else ""
     return [
         f"{files}: {summary}, {len(profile)} functions",
@@ -271,8 +256,6 @@ def function_source(
     ``--source-root``, through ``--path-map``) and decoded as Python decodes
     it (a coding cookie or a BOM, else UTF-8).
     """
-    import tokenize
-
     finder = finder or SourceFinder(())
     found = finder.find(file, first_line).path
     if found is None:
@@ -283,13 +266,8 @@ def function_source(
     all_lines = [line + "\n" for line in text.lines]
     if not 1 <= first_line <= len(all_lines):
         return None
-    import inspect
-
-    tail = all_lines[first_line - 1 :]
-    try:
-        return list(inspect.getblock(tail))
-    except (SyntaxError, IndentationError, tokenize.TokenError, ValueError, IndexError):
-        return tail[:1]
+    first, last = function_span(text.lines, first_line)
+    return all_lines[first - 1 : last]
 
 
 # --- JSON -----------------------------------------------------------------------------

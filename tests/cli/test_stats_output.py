@@ -237,7 +237,7 @@ def test_unknown_counts_show_as_question_marks(
     path = marshal_file(tmp_path, "pyi.prof", {("app.py", 1, "main"): (-1, -1, 0.5, 2.0, {})})
     out, _ = stats_out([str(path)], capsys)
     (row,) = table_rows(out)
-    assert row[:5] == ["?", "500.000 ms", "?", "2.000 s", "?"]
+    assert row[:5] == ["?", "500.0ms", "?", "2.000s", "?"]
 
 
 def test_warnings_go_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -251,15 +251,15 @@ def test_warnings_go_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str
     ("seconds", "text"),
     [
         (0.0, "0"),
-        (2.5, "2.500 s"),
-        (0.0125, "12.500 ms"),
-        (3.5e-6, "3.500 µs"),
-        (4e-8, "40 ns"),
-        (-0.25, "-250.000 ms"),
+        (2.5, "2.500s"),
+        (0.0125, "12.50ms"),
+        (3.5e-6, "3.500µs"),
+        (4e-8, "0.040µs"),
+        (-0.25, "-250.0ms"),
     ],
 )
-def test_format_seconds(seconds: float, text: str) -> None:
-    assert report.format_seconds(seconds) == text
+def test_stats_reads_times_as_the_explorer_does(seconds: float, text: str) -> None:
+    assert report.format_time(seconds) == text
 
 
 def test_calls_and_per_call_cells() -> None:
@@ -268,7 +268,7 @@ def test_calls_and_per_call_cells() -> None:
     assert report.format_calls(-1, -1) == "?"
     assert report.format_per_call(1.0, 0) == ""
     assert report.format_per_call(1.0, -1) == "?"
-    assert report.format_per_call(1.0, 4) == "250.000 ms"
+    assert report.format_per_call(1.0, 4) == "250.0ms"
 
 
 class _Tty(io.StringIO):

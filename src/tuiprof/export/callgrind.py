@@ -56,7 +56,7 @@ from pyprof2calltree import CalltreeConverter, Code, Entry, Subentry
 from tuiprof import __version__
 from tuiprof.export.text import printable
 from tuiprof.model.names import FunctionKey
-from tuiprof.model.profile import Profile, RawEdge
+from tuiprof.model.profile import Profile, RawEdge, bare_count_share
 
 SCALE = 1_000_000_000
 """Costs are whole nanoseconds, as pyprof2calltree writes them."""
@@ -204,10 +204,7 @@ class Entries:
         if isinstance(raw, tuple):
             calls, recursive, tt, ct = raw[0], raw[1] - raw[0], raw[2], raw[3]
         else:
-            # The profile module records a bare call count: the callee's
-            # cumulative time in proportion to the calls.
-            ncalls = self.profile.ncalls[callee]
-            share = self.profile.cumtime[callee] * raw / ncalls if ncalls > 0 else 0.0
+            share = bare_count_share(self.profile, callee, raw)
             calls, recursive, tt, ct = raw, 0, 0.0, share
         return Subentry(Code(*self.keys[callee]), calls, recursive, tt, ct)
 

@@ -29,7 +29,7 @@ import gprof2dot
 
 from tuiprof.export.text import printable, shortened
 from tuiprof.model.names import FunctionKey, is_builtin
-from tuiprof.model.profile import Profile
+from tuiprof.model.profile import Profile, bare_count_share
 
 THEMES = tuple(sorted(gprof2dot.themes))
 """gprof2dot's colour maps: bw, color, gray, pink, print."""
@@ -100,12 +100,7 @@ def build_graph(
             if isinstance(edge, tuple):
                 calls, total = edge[0], edge[3]
             else:
-                # The profile module records a bare count: share the callee's
-                # time in proportion, as gprof2dot's own pstats parser does.
-                calls = edge
-                ncalls = profile.ncalls[fid]
-                share = edge / ncalls if ncalls > 0 else 0.0
-                total = share * cumtime[fid]
+                calls, total = edge, bare_count_share(profile, fid, edge)
             if prune_weight(total, largest) < edge_min:
                 continue
             call = gprof2dot.Call(fid)

@@ -14,7 +14,7 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
-from tuiprof.model.errors import ProfileError
+from tuiprof.model.errors import ProfileError, not_pstats_shape
 
 
 def check_callers(path: str, callers: Sequence[Any]) -> None:
@@ -29,7 +29,7 @@ def check_callers(path: str, callers: Sequence[Any]) -> None:
     """
     # Also the one check that each function's callers are a dictionary.
     if not set(map(type, callers)) <= {dict}:
-        raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
+        raise not_pstats_shape(path)
     try:
         if not set(map(len, itertools.chain.from_iterable(callers))) <= {3}:
             raise TypeError

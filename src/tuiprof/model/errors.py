@@ -14,3 +14,8 @@ class ProfileError(Exception):
         self.path = path
         self.problem = problem
         super().__init__(f"{path}: {problem}")
+
+
+def not_pstats_shape(path: str) -> ProfileError:
+    """The error for a marshal file that holds something other than pstats' dictionary."""
+    return ProfileError(path, "is a marshal dictionary, but not of pstats' shape")

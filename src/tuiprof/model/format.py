@@ -6,8 +6,6 @@ share them, so a figure reads the same everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 _UNITS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"))
 
 
@@ -68,10 +66,8 @@ def format_duration_or_percent(seconds: float, total: float, percent: bool) -> s
     return format_percent(seconds, total) if percent else format_time(seconds)
 
 
-def format_per_call(
-    seconds: float, calls: int, time_text: Callable[[float], str] = format_time
-) -> str:
+def format_per_call(seconds: float, calls: int) -> str:
     """Time per call: blank with no calls (as pstats prints it), ``?`` when unknown."""
     if calls < 0:
         return "?"
-    return time_text(seconds / calls) if calls else ""
+    return format_time(seconds / calls) if calls else ""

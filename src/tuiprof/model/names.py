@@ -21,8 +21,11 @@ IMPORT_SYSTEM_FILES = frozenset(
 
 
 def is_builtin(key: FunctionKey) -> bool:
-    """A C function: cProfile files them under ``~``, the profile module under ``''``."""
-    return key[0] in ("~", "") and key[1] == 0
+    """A C function: cProfile files them under ``~``, the profile module under ``''``.
+
+    Their line is 0; a line below it (an unknown line) counts as none too.
+    """
+    return key[0] in ("~", "") and key[1] <= 0
 
 
 def is_import_system(key: FunctionKey) -> bool:

@@ -91,6 +91,17 @@ def edge_figures(raw: RawEdge) -> tuple[int, int, float, float]:
     return raw, raw, 0.0, 0.0
 
 
+def bare_count_share(profile: Profile, callee: int, calls: int) -> float:
+    """The callee's cumulative time that a bare count of ``calls`` stands for.
+
+    The ``profile`` module records only how often a caller called: its part of
+    the callee's time is taken in proportion to the calls, as gprof2dot's own
+    pstats parser does.
+    """
+    ncalls = profile.ncalls[callee]
+    return calls / ncalls * profile.cumtime[callee] if ncalls > 0 else 0.0
+
+
 def edge_from_raw(other: int, key: FunctionKey, raw: RawEdge) -> Edge:
     """Turn a pstats caller value into an :class:`Edge`."""
     return Edge(other, key, *edge_figures(raw), isinstance(raw, tuple))

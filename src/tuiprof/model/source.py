@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tuiprof.model.errors import ProfileError
+from tuiprof.model.names import is_builtin
 
 
 class LookupKind(enum.Enum):
@@ -131,7 +132,7 @@ class SourceFinder:
         ``line`` is the function's first line; a built-in has ``~`` (or ``''``)
         as its file and 0 as its line.
         """
-        if recorded in ("~", "") and line <= 0:
+        if is_builtin((recorded, line, "")):
             return SourceLookup(recorded, None, (), LookupKind.BUILTIN)
         if recorded.startswith("<") and recorded.endswith(">"):
             return SourceLookup(recorded, None, (), LookupKind.PSEUDO)

@@ -21,7 +21,7 @@ from tuiprof.model.calltree import CallTree, TreeNode, TreeRows
 from tuiprof.model.format import format_percent, format_time
 from tuiprof.model.profile import Profile
 from tuiprof.views.counts import count_widths
-from tuiprof.views.cursor_lines import CursorLinesView, cursor_bindings, fit
+from tuiprof.views.cursor_lines import CURSOR_COMPONENT, CursorLinesView, cursor_bindings, fit
 
 MAX_INDENT = 16
 """Levels indented; deeper rows show their depth as a number instead."""
@@ -86,7 +86,6 @@ class CallTreeView(CursorLinesView):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "call-tree--header",
-        "call-tree--cursor",
         "call-tree--recursive",
         "call-tree--estimated",
         "call-tree--empty",
@@ -94,8 +93,6 @@ class CallTreeView(CursorLinesView):
 
     DEFAULT_CSS = """
     CallTreeView > .call-tree--header { text-style: bold; background: $panel; }
-    CallTreeView > .call-tree--cursor { background: $panel-lighten-2; }
-    CallTreeView:focus > .call-tree--cursor { background: $accent; color: $text; text-style: bold; }
     CallTreeView > .call-tree--recursive { color: $warning; }
     CallTreeView > .call-tree--estimated { color: $text-muted; }
     CallTreeView > .call-tree--empty { color: $warning; text-style: italic; }
@@ -156,7 +153,7 @@ class CallTreeView(CursorLinesView):
         node = self.rows.rows[row]
         base = self.rich_style + Style.from_meta({"row": row})
         if is_cursor:
-            base = base + self.get_component_rich_style("call-tree--cursor")
+            base = base + self.get_component_rich_style(CURSOR_COMPONENT)
         figure_style = base
         if node.estimated and not is_cursor:
             figure_style = base + self.get_component_rich_style("call-tree--estimated")

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from tuiprof.model.table import SortKey
-from tuiprof.views.cursor_lines import CursorLinesView, cursor_bindings, fit
+from tuiprof.views.cursor_lines import CURSOR_COMPONENT, CursorLinesView, cursor_bindings, fit
 
 GAP = 1
 """Cells between columns."""
@@ -58,7 +58,6 @@ class RowTable(CursorLinesView):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "row-table--header",
         "row-table--sorted",
-        "row-table--cursor",
         "row-table--dim",
         "row-table--empty",
     }
@@ -66,8 +65,6 @@ class RowTable(CursorLinesView):
     DEFAULT_CSS = """
     RowTable > .row-table--header { text-style: bold; background: $panel; }
     RowTable > .row-table--sorted { text-style: bold underline; background: $panel; }
-    RowTable > .row-table--cursor { background: $panel-lighten-2; }
-    RowTable:focus > .row-table--cursor { background: $accent; color: $text; text-style: bold; }
     RowTable > .row-table--dim { color: $text-muted; }
     RowTable > .row-table--empty { color: $warning; text-style: italic; }
     """
@@ -170,7 +167,7 @@ class RowTable(CursorLinesView):
     def row_strip(self, row: int, width: int, is_cursor: bool) -> Strip:
         base = self.rich_style
         if is_cursor:
-            base = base + self.get_component_rich_style("row-table--cursor")
+            base = base + self.get_component_rich_style(CURSOR_COMPONENT)
         elif self.row_is_dim(row):
             base = base + self.get_component_rich_style("row-table--dim")
         meta = Style.from_meta({"row": row})

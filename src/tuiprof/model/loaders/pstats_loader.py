@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tuiprof.model.edges import check_callers
-from tuiprof.model.errors import ProfileError
+from tuiprof.model.errors import ProfileError, not_pstats_shape
 from tuiprof.model.names import FunctionKey
 from tuiprof.model.profile import RawCallers
 
@@ -81,10 +81,6 @@ def parse_pstats_part(path: str, data: bytes, *, check_edges: bool = True) -> Ps
     return part
 
 
-def _shape_error(path: str) -> ProfileError:
-    return ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
-
-
 def _keys_are_plain(path: str, stats: dict[Any, Any]) -> bool:
     """Whether every function key is a plain ``(str, int, str)`` tuple.
 
@@ -94,13 +90,13 @@ def _keys_are_plain(path: str, stats: dict[Any, Any]) -> bool:
     if not stats:
         return True
     if not set(map(type, stats)) <= {tuple}:
-        raise _shape_error(path)
+        raise not_pstats_shape(path)
     try:
         files, lines, names = zip(*stats, strict=True)
     except ValueError:
-        raise _shape_error(path) from None
+        raise not_pstats_shape(path) from None
     if not set(map(type, lines)) <= {int} and not all(isinstance(n, int) for n in lines):
-        raise _shape_error(path)
+        raise not_pstats_shape(path)
     return set(map(type, files)) == {str} and set(map(type, names)) == {str}
 
 
@@ -114,27 +110,27 @@ def _columns(path: str, stats: RawStats) -> Columns:
     try:
         cc, nc, tt, ct, callers = zip(*stats.values(), strict=True)
     except (TypeError, ValueError):
-        raise _shape_error(path) from None
+        raise not_pstats_shape(path) from None
     return list(cc), list(nc), list(tt), list(ct), list(callers)
 
 
 def _fix_key(path: str, key: tuple[Any, ...]) -> FunctionKey:
     file, line, name = key
     if not isinstance(line, int) or isinstance(line, bool):
-        raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
+        raise not_pstats_shape(path)
     return (_as_text(path, file), line, _as_text(path, name))
 
 
 def _fix_value(path: str, value: Any) -> Any:
     if not isinstance(value, (tuple, list)) or len(value) != 5:
-        raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
+        raise not_pstats_shape(path)
     callers = value[4]
     if not isinstance(callers, dict):
-        raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
+        raise not_pstats_shape(path)
     fixed = {}
     for key, edge in callers.items():
         if not isinstance(key, tuple) or len(key) != 3:
-            raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
+            raise not_pstats_shape(path)
         fixed[_fix_key(path, key)] = edge
     return (*value[:4], fixed)
 
@@ -147,7 +143,7 @@ def _as_text(path: str, part: object) -> str:
         return name
     if isinstance(part, (bytes, int, float)):
         return repr(part)
-    raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
+    raise not_pstats_shape(path)
 
 
 def _sum_in_order(values: Sequence[float]) -> float:
