@@ -1,39 +1,33 @@
-"""The tuiprof application: one profile, the selected function, the history.
+"""The tuiprof application: loading, the keymap, the palette and the screen stack.
 
-Tests build it with a profile they made (``TuiprofApp(profile)``); the command
-line gives it either a profile it already loaded or, for big inputs, the paths
-to load in a thread while a loading indicator shows.
+Each opened profile is a :class:`~tuiprof.model.session.Session` owned by the
+screen that shows it. Tests build the app with a profile they made
+(``TuiprofApp(profile)``); the command line gives it either a profile it
+already loaded or, for big inputs, the paths to load in a thread while a
+loading indicator shows.
 """
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
-from textual.reactive import reactive
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
 
+from tuiprof.actions import binding_ids, bindings_for
 from tuiprof.commands import TuiprofCommands
 from tuiprof.keymap import keymap_path, load_keymap
-from tuiprof.messages import CallGraphReady, ProfileFailed, ProfileLoaded
-from tuiprof.model.errors import ProfileError
-from tuiprof.model.history import History
+from tuiprof.messages import ProfileFailed, ProfileLoaded
 from tuiprof.model.profile import Profile
+from tuiprof.model.session import Session
 from tuiprof.model.source import SourceFinder
-
-if TYPE_CHECKING:
-    from tuiprof.model.table import FunctionTableModel
-    from tuiprof.screens.main import MainScreen
-
-
-FREEZE_ABOVE = 20_000
-"""Above this many functions, what warming builds is moved out of the collector's sight."""
+from tuiprof.screens.help import HelpScreen
+from tuiprof.screens.main import MainScreen
 
 
 class LoadingScreen(Screen[None]):
@@ -66,19 +60,7 @@ class TuiprofApp(App[int]):
     CSS_PATH = "tuiprof.tcss"
     TITLE = "tuiprof"
     COMMANDS = App.COMMANDS | {TuiprofCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "question_mark", "help", "Help", key_display="?", tooltip="Help: every key", id="help"
-        ),
-        Binding("q", "quit", "Quit", tooltip="Quit", id="quit"),
-    ]
-
-    selected: reactive[int] = reactive(-1, init=False, repaint=False)
-    """The selected function's number; -1 when none is.
-
-    No repaint of its own: the views show the selection, and a repaint of the
-    whole screen on every cursor move would cost more than the move.
-    """
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
 
     def __init__(
         self,
@@ -94,12 +76,12 @@ class TuiprofApp(App[int]):
         if profile is None and not paths:
             raise ValueError("TuiprofApp needs a profile or paths to load")
         self.profile = profile
+        """The profile to open, when it was loaded before the app started."""
         self.paths = tuple(paths) or (profile.files if profile is not None else ())
         self._source_finder = source_finder
         self._source_roots = tuple(source_roots)
         self._path_maps = tuple(path_maps)
         self._keymap_file = keymap_file
-        self.history = History()
         self.user_keys: dict[str, str] = {}
         """The user's key remapping, by binding id."""
         self.load_error: Exception | None = None
@@ -118,10 +100,7 @@ class TuiprofApp(App[int]):
     def _apply_keymap(self) -> None:
         path = keymap_path() if self._keymap_file is None else self._keymap_file
         if not path.is_file():
-            # Nothing to remap; the binding ids would import every screen.
             return
-        from tuiprof.screens.help import binding_ids
-
         result = load_keymap(path, binding_ids())
         self.user_keys = result.keys
         if result.keys:
@@ -134,8 +113,8 @@ class TuiprofApp(App[int]):
         from tuiprof.model.loaders import load_profile
 
         try:
-            # The caller records of one big file are checked by warm() after
-            # the first screen; everything the first screen shows is checked here.
+            # The caller records of one big file are checked by the warm-up
+            # after the first screen; everything the first screen shows is checked here.
             profile = load_profile(paths, check_edges=False)
         except Exception as error:  # reported as one line by the command line
             self.post_message(ProfileFailed(error))
@@ -145,121 +124,25 @@ class TuiprofApp(App[int]):
     def on_profile_loaded(self, message: ProfileLoaded) -> None:
         self._open(message.profile)
 
-    def on_call_graph_ready(self, message: CallGraphReady) -> None:
-        screen = self.main_screen
-        if screen is not None:
-            screen.call_graph_ready()
-
     def on_profile_failed(self, message: ProfileFailed) -> None:
         self.load_error = message.error
         self.exit(2, return_code=2)
 
     def _open(self, profile: Profile) -> None:
-        from tuiprof.screens.main import MainScreen
-
-        self.profile = profile
-        screen = MainScreen(profile)
+        session = Session(
+            profile,
+            source_finder=self._source_finder,
+            source_roots=self._source_roots,
+            path_maps=self._path_maps,
+        )
+        screen = MainScreen(session)
         if isinstance(self.screen, LoadingScreen):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
 
-    @work(thread=True, exclusive=True, group="warm")
-    def warm(self, model: FunctionTableModel) -> None:
-        """Get the rest of the profile ready after the first screen, off the UI thread.
-
-        Checks the caller records the load left unchecked (a bad one becomes a
-        notification), sorts every column and indexes names (the first sort of
-        300,000 functions by a new column takes longer than a keystroke
-        should), and builds the callee index, then says so with
-        :class:`CallGraphReady`.
-        """
-        profile = model.profile
-        try:
-            profile.check_edges()
-        except ProfileError as error:
-            # The profile now holds no edges; the functions stay browsable.
-            self.notify(
-                f"{error}; callers and callees are not shown",
-                title="Bad caller records",
-                severity="error",
-                timeout=12,
-            )
-        model.prepare()
-        profile.callee_index()
-        self.post_message(CallGraphReady())
-        if len(profile) >= FREEZE_ABOVE:
-            # The callee index and sort orders live as long as the app; out of
-            # the collector's sight, full collections stop walking them.
-            gc.freeze()
-
-    @property
-    def source_finder(self) -> SourceFinder:
-        """Finds the profile's source files on this machine; made on first use."""
-        if self._source_finder is None:
-            files = self.profile.files if self.profile is not None else ()
-            self._source_finder = SourceFinder(files, self._source_roots, self._path_maps)
-        return self._source_finder
-
-    @property
-    def main_screen(self) -> MainScreen | None:
-        from tuiprof.screens.main import MainScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
-                return screen
-        return None
-
-    # Selection and history -------------------------------------------------------
-
-    def select(self, fid: int) -> None:
-        """Make ``fid`` the selected function without a history step."""
-        self.selected = fid
-
-    def go_to(self, fid: int) -> None:
-        """Select ``fid`` and record the visit in the history."""
-        if self.profile is None or not 0 <= fid < len(self.profile):
-            return
-        self.history.visit(fid)
-        self.selected = fid
-        self._show_selection()
-
-    def back(self) -> bool:
-        """Step back in the history; False when there is nowhere to go."""
-        fid = self.history.back()
-        if fid < 0:
-            return False
-        self.selected = fid
-        self._show_selection()
-        return True
-
-    def forward(self) -> bool:
-        """Step forward in the history; False when there is nowhere to go."""
-        fid = self.history.forward()
-        if fid < 0:
-            return False
-        self.selected = fid
-        self._show_selection()
-        return True
-
-    def _show_selection(self) -> None:
-        screen = self.main_screen
-        if screen is not None:
-            screen.show_selection(self.selected)
-
     # Other screens -----------------------------------------------------------------
 
     def action_help(self) -> None:
-        from tuiprof.screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
-
-    def open_export(self, filter_text: str = "") -> None:
-        """The export dialog (``e``), for the whole profile, the selection or the filter."""
-        from tuiprof.screens.export_dialog import ExportDialog
-
-        if self.profile is None:
-            return
-        selected = self.selected if self.selected >= 0 else None
-        self.push_screen(ExportDialog(self.profile, selected, filter_text))
+            self.push_screen(HelpScreen(self.user_keys))

@@ -1,44 +1,59 @@
-"""Every action of the explorer, in the command palette (``ctrl+p``)."""
+"""Every action of the explorer in the command palette (``ctrl+p``), with its live key.
+
+The commands are the actions of :data:`~tuiprof.actions.ACTIONS` that have a
+palette title; each shows the key it has now (the user's keymap included).
+An action is offered where it can run: one of the app anywhere, one of a
+screen on a screen that has it.
+"""
 
 from __future__ import annotations
 
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("Show the function table", "screen.view('functions')", "f"),
-    ("Show callers and callees", "screen.view('callers')", "c"),
-    ("Show the call tree", "screen.view('tree')", "t"),
-    ("Show the source", "screen.view('source')", "s"),
-    ("Sort by ncalls", "screen.sort('ncalls')", "1"),
-    ("Sort by tottime", "screen.sort('tottime')", "2"),
-    ("Sort by tottime per call", "screen.sort('percall')", "3"),
-    ("Sort by cumtime", "screen.sort('cumtime')", "4"),
-    ("Sort by cumtime per call", "screen.sort('cumpercall')", "5"),
-    ("Sort by name", "screen.sort('name')", "6"),
-    ("Filter the function table", "screen.filter", "/"),
-    ("Hide or show the import system", "screen.toggle_hidden('import_system')", "i"),
-    ("Hide or show the standard library", "screen.toggle_hidden('stdlib')", "l"),
-    ("Hide or show built-ins", "screen.toggle_hidden('builtins')", "b"),
-    ("Toggle percentages of the total", "screen.toggle_percent", "%"),
-    ("Back in the history", "screen.back", "backspace"),
-    ("Forward in the history", "screen.forward", "alt+right"),
-    ("Export", "screen.export", "e"),
-    ("Help: every key", "app.help", "?"),
-    ("Quit", "app.quit", "q"),
-)
-"""(title, action, default key) for each palette command."""
+from tuiprof.actions import ACTIONS, Action, key_text
+
+PART_TARGETS: dict[str, str] = {
+    "app": "app.{action}",
+    "main": "screen.{action}",
+    "sort": "screen.{action}",
+    "tree": "screen.in_view('tree', {action!r})",
+    "source": "screen.in_view('source', {action!r})",
+}
+"""How the palette runs an action of each part: the app's and the screen's in
+their own namespace, a view's on that view (shown first)."""
+
+
+def palette_action(action: Action) -> str:
+    """The action string the palette runs for ``action``."""
+    return PART_TARGETS[action.part].format(action=action.action)
 
 
 class TuiprofCommands(Provider):
     """The explorer's actions, by name."""
 
     def _available(self) -> list[tuple[str, str, str]]:
-        from tuiprof.screens.main import MainScreen
+        """(title, action string, key text) of each command that can run on this screen."""
+        app = self.app
+        user_keys: dict[str, str] = getattr(app, "user_keys", {})
 
-        on_main = isinstance(self.screen, MainScreen)
-        return [c for c in COMMANDS if on_main or not c[1].startswith("screen.")]
+        def display(key: str) -> str:
+            return app.get_key_display(Binding(key, ""))
+
+        found = []
+        for action in ACTIONS:
+            if not action.palette or action.part not in PART_TARGETS:
+                continue
+            run = palette_action(action)
+            namespace, _, rest = run.partition(".")
+            name = rest.split("(", 1)[0]
+            target = app if namespace == "app" else self.screen
+            if not hasattr(target, f"action_{name}"):
+                continue
+            found.append((action.palette, run, key_text(action, user_keys, display)))
+        return found
 
     async def discover(self) -> Hits:
         for title, action, key in self._available():

@@ -12,12 +12,23 @@ several separated by commas, as Textual spells them.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+
+from textual.keys import KEY_ALIASES, KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys
+
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+_KEY_NAMES = frozenset(key.value for key in Keys) | frozenset(KEY_NAME_REPLACEMENTS.values())
+_KEY_NAMES |= frozenset(KEY_ALIASES) | frozenset(
+    a for aliases in KEY_ALIASES.values() for a in aliases
+)
 
 
 @dataclass
@@ -40,16 +51,8 @@ def load_keymap(path: Path | None = None, known_ids: frozenset[str] | None = Non
     result = KeymapResult()
     if not path.is_file():
         return result
-    if sys.version_info < (3, 11):
-        result.notices.append(f"{path}: key remapping needs Python 3.11 or newer; ignored")
-        return result
-    # Imported by name: mypy checks this file as Python 3.10, which has no tomllib.
-    tomllib: Any = importlib.import_module("tomllib")
-    try:
-        with path.open("rb") as handle:
-            document = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        result.notices.append(f"{path}: {error}; ignored")
+    document = _read_toml(path, result)
+    if document is None:
         return result
     table = document.get("keys", {})
     if not isinstance(table, dict):
@@ -60,6 +63,40 @@ def load_keymap(path: Path | None = None, known_ids: frozenset[str] | None = Non
             result.notices.append(f"{path}: {binding_id} must be a key name; ignored")
         elif known_ids is not None and binding_id not in known_ids:
             result.notices.append(f"{path}: no binding with id {binding_id!r}; ignored")
+        elif bad := [k.strip() for k in key.split(",") if not is_key_name(k.strip())]:
+            result.notices.append(
+                f"{path}: {binding_id}: {', '.join(map(repr, bad))} is no key name; "
+                "the default key is kept"
+            )
         else:
             result.keys[binding_id] = key.strip()
     return result
+
+
+def _read_toml(path: Path, result: KeymapResult) -> dict[str, Any] | None:
+    """The parsed file, or None with a notice in ``result``."""
+    if sys.version_info >= (3, 11):
+        try:
+            with path.open("rb") as handle:
+                return tomllib.load(handle)
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            result.notices.append(f"{path}: {error}; ignored")
+            return None
+    result.notices.append(f"{path}: key remapping needs Python 3.11 or newer; ignored")
+    return None
+
+
+def is_key_name(key: str) -> bool:
+    """Whether Textual knows ``key`` (``a``, ``ctrl+o``, ``f5``, ``percent_sign``, ``%``)."""
+    *modifiers, base = key.split("+")
+    if not base or not MODIFIERS.issuperset(modifiers):
+        return False
+    if len(base) == 1:
+        return base.isprintable() and not base.isspace()
+    if base in _KEY_NAMES:
+        return True
+    try:
+        unicodedata.lookup(KEY_TO_UNICODE_NAME.get(base, base.replace("_", " ").upper()))
+    except KeyError:
+        return False
+    return True

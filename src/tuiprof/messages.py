@@ -1,25 +1,32 @@
-"""Messages the views post to the screen: small facts, named as such."""
+"""Messages the views post to their screen: small facts, named as such.
+
+A message about a function carries the session it belongs to: a screen that
+shows two profiles tells from it which one the function is of.
+"""
 
 from __future__ import annotations
 
 from textual.message import Message
 
 from tuiprof.model.profile import Profile
+from tuiprof.model.session import Session
 
 
 class FunctionHighlighted(Message):
     """The cursor rests on a function (selection without a history step)."""
 
-    def __init__(self, fid: int) -> None:
+    def __init__(self, session: Session, fid: int) -> None:
         super().__init__()
+        self.session = session
         self.fid = fid
 
 
 class FunctionChosen(Message):
     """The user asked to go to a function (``enter``): selection and a history step."""
 
-    def __init__(self, fid: int) -> None:
+    def __init__(self, session: Session, fid: int) -> None:
         super().__init__()
+        self.session = session
         self.fid = fid
 
 

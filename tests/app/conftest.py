@@ -8,8 +8,11 @@ from typing import Any
 
 import pytest
 
+from tuiprof.app import TuiprofApp
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
+from tuiprof.model.session import Session
+from tuiprof.screens.main import MainScreen
 
 Key = tuple[str, int, str]
 
@@ -75,3 +78,16 @@ def wide_stats(callers: int) -> dict[Key, Any]:
 def _no_user_config(monkeypatch: pytest.MonkeyPatch) -> None:
     """The user's keymap never leaks in, and the help screen names a fixed path."""
     monkeypatch.setenv("XDG_CONFIG_HOME", "/nonexistent/config")
+
+
+def main_of(app: TuiprofApp) -> MainScreen:
+    """The main screen of ``app``, under whatever dialog is open."""
+    for screen in reversed(app.screen_stack):
+        if isinstance(screen, MainScreen):
+            return screen
+    raise AssertionError("no main screen")
+
+
+def session_of(app: TuiprofApp) -> Session:
+    """The session the main screen of ``app`` shows."""
+    return main_of(app).session

@@ -9,16 +9,19 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.worker import WorkerCancelled
 
-from tests.app.conftest import MAIN, PARSE, small_stats, write_profile
+from tests.app.conftest import MAIN, PARSE, main_of, session_of, small_stats, write_profile
+from tuiprof.actions import ACTIONS, PARTS, binding_ids
 from tuiprof.app import LoadingScreen, TuiprofApp
+from tuiprof.commands import TuiprofCommands, palette_action
 from tuiprof.keymap import load_keymap
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
 from tuiprof.model.table import SortKey
 from tuiprof.screens.export_dialog import ConfirmOverwrite, ExportDialog
-from tuiprof.screens.help import HelpScreen, binding_ids, classes_with_bindings
+from tuiprof.screens.help import HelpScreen
 from tuiprof.screens.main import MainScreen
 from tuiprof.views.function_table import FunctionTable
 
@@ -32,12 +35,29 @@ async def test_question_mark_opens_help_and_escape_closes_it(small: Profile) -> 
         assert isinstance(app.screen, MainScreen)
 
 
-def test_every_binding_has_an_id() -> None:
-    from tuiprof.screens.help import binding_sections
+def classes_with_bindings() -> list[type[DOMNode]]:
+    """Every class of the explorer that declares its own ``BINDINGS``: app, screens, widgets."""
+    import tuiprof.views.call_tree
+    import tuiprof.views.source_view  # noqa: F401  (imported on first show)
 
-    for where, bindings in binding_sections():
-        for binding in bindings:
-            assert binding.id, f"{where}: {binding.key} has no id"
+    found: list[type[DOMNode]] = []
+    pending: list[type[DOMNode]] = [DOMNode]
+    seen: set[type[DOMNode]] = set()
+    while pending:
+        cls = pending.pop()
+        for sub in cls.__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                pending.append(sub)
+                if sub.__module__.startswith("tuiprof.") and "BINDINGS" in sub.__dict__:
+                    found.append(sub)
+    return found
+
+
+def test_every_action_has_one_id_and_a_part() -> None:
+    ids = [action.id for action in ACTIONS]
+    assert len(ids) == len(set(ids))
+    assert all(action.part in PARTS for action in ACTIONS)
     assert {"sort_ncalls", "filter", "go_back", "go_forward", "help", "quit"} <= binding_ids()
 
 
@@ -114,12 +134,49 @@ async def test_the_palette_runs_actions(small: Profile) -> None:
         assert app.screen.view == "callers"
 
 
-async def test_the_palette_offers_every_action(small: Profile) -> None:
-    from tuiprof.commands import COMMANDS
+def test_the_palette_offers_every_action() -> None:
+    runs = {palette_action(action) for action in ACTIONS if action.palette}
+    names = {run.split(".", 1)[1].split("(", 1)[0] for run in runs}
+    assert {"view", "sort", "filter", "toggle_hidden", "toggle_percent", "back"} <= names
+    assert {"forward", "export", "help", "quit", "in_view"} <= names
+    assert "screen.in_view('tree', 'hot_path')" in runs
 
-    actions = {action.split(".", 1)[1].split("(", 1)[0] for _, action, _ in COMMANDS}
-    assert {"view", "sort", "filter", "toggle_hidden", "toggle_percent", "back"} <= actions
-    assert {"forward", "export", "help", "quit"} <= actions
+
+async def test_the_palette_shows_the_live_key_and_runs_tree_actions(
+    small: Profile, tmp_path: Path
+) -> None:
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text('[keys]\nview_callers = "k"\n')
+    app = TuiprofApp(small, keymap_file=keymap)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        provider = TuiprofCommands(app.screen)
+        keys = {title: key for title, _, key in provider._available()}
+        assert keys["Show callers and callees"] == "k"
+        assert keys["Call tree: open the hot path"] == "h"
+        run = {title: action for title, action, _ in provider._available()}
+        await app.run_action(run["Call tree: open the hot path"])
+        await pilot.pause()
+        await pilot.pause()
+        screen = main_of(app)
+        assert screen.view == "tree"
+        tree = screen.call_tree
+        assert tree is not None and app.focused is tree
+
+
+async def test_a_bad_key_name_in_the_keymap_keeps_the_default(
+    small: Profile, tmp_path: Path
+) -> None:
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text('[keys]\nsort_ncalls = "ctrl+nosuchkey"\nsort_tottime = "n, %"\n')
+    result = load_keymap(keymap, binding_ids())
+    assert result.keys == {"sort_tottime": "n, %"}
+    assert len(result.notices) == 1 and "'ctrl+nosuchkey'" in result.notices[0]
+    app = TuiprofApp(small, keymap_file=keymap)
+    async with app.run_test() as pilot:
+        await pilot.press("1")
+        assert session_of(app).query.sort is SortKey.NCALLS
+        assert any("nosuchkey" in n.message for n in app._notifications)
 
 
 async def test_a_keymap_file_remaps_by_binding_id(small: Profile, tmp_path: Path) -> None:
@@ -134,7 +191,9 @@ async def test_a_keymap_file_remaps_by_binding_id(small: Profile, tmp_path: Path
 
 def test_every_class_with_keys_has_remappable_ids() -> None:
     ids = binding_ids()
-    for cls in classes_with_bindings():
+    classes = classes_with_bindings()
+    assert len(classes) >= 10
+    for cls in classes:
         for binding in cls.__dict__["BINDINGS"]:
             assert isinstance(binding, Binding) and binding.id in ids, f"{cls.__name__}: {binding}"
     assert {"close_help", "export.confirm.yes", "export.confirm.no"} <= ids
@@ -169,7 +228,7 @@ async def test_paths_load_in_a_worker_behind_a_loading_screen(small_path: Path) 
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        assert app.profile is not None and len(app.profile) == len(small_stats())
+        assert len(session_of(app).profile) == len(small_stats())
 
 
 async def test_a_failed_load_exits_with_status_2(tmp_path: Path) -> None:
@@ -197,12 +256,12 @@ async def test_bad_caller_records_are_a_notification_and_the_app_goes_on(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        assert app.profile is not None and len(app.profile) == len(stats)
+        assert len(session_of(app).profile) == len(stats)
         notes = [n for n in app._notifications if n.title == "Bad caller records"]
         assert len(notes) == 1
         assert "has times or counts that are not numbers" in notes[0].message
         assert str(bad) in notes[0].message
-        app.select(app.profile.find(PARSE))
+        session_of(app).select(session_of(app).profile.find(PARSE))
         await pilot.press("c")
         await pilot.pause()
         view = app.screen.callers_view
@@ -216,7 +275,7 @@ async def test_resizing_keeps_the_selection(small: Profile) -> None:
     app = TuiprofApp(small)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("down", "down")
-        chosen = app.selected
+        chosen = session_of(app).selected
         await pilot.resize_terminal(40, 12)
         await pilot.pause()
         await pilot.press("c")
@@ -225,7 +284,7 @@ async def test_resizing_keeps_the_selection(small: Profile) -> None:
         await pilot.press("f")
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
-        assert app.selected == chosen
+        assert session_of(app).selected == chosen
         assert app.screen.query_one(FunctionTable).highlighted == chosen
 
 
@@ -233,7 +292,7 @@ async def test_the_selection_starts_with_the_costliest_function(small: Profile) 
     app = TuiprofApp(small)
     async with app.run_test() as pilot:
         await pilot.pause()
-        assert app.selected == small.find(PARSE)
+        assert session_of(app).selected == small.find(PARSE)
 
 
 SAMPLES = ["bottlenecks.prof", "particles.prof", "taylor.prof"]
@@ -248,16 +307,16 @@ async def test_samples_open_and_navigate(samples: Path, name: str) -> None:
     app = TuiprofApp(profile)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("4", "home")  # by cumtime: the entry point first
-        top = app.selected
+        top = session_of(app).selected
         assert profile.cumtime[top] == max(profile.cumtime)
         await pilot.press("c", "tab", "enter")
-        assert app.history.entries[0] == top
+        assert session_of(app).history.entries[0] == top
         await pilot.press("backspace")
-        assert app.selected == top
+        assert session_of(app).selected == top
         for key in ("t", "s", "f"):
             await pilot.press(key)
             await pilot.pause()
-        assert app.selected == top
+        assert session_of(app).selected == top
 
 
 async def test_sample_with_line_data(samples: Path) -> None:

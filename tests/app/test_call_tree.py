@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from textual.app import App, ComposeResult
 
+from tuiprof.messages import FunctionChosen
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
+from tuiprof.model.session import Session
 from tuiprof.views.call_tree import CallTreeView, format_tree_calls, node_cells
 
 Key = tuple[str, int, str]
@@ -43,9 +45,9 @@ class TreeApp(App[None]):
         self.chosen: list[int] = []
 
     def compose(self) -> ComposeResult:
-        yield CallTreeView(self.profile)
+        yield CallTreeView(Session(self.profile))
 
-    def on_call_tree_view_function_chosen(self, message: CallTreeView.FunctionChosen) -> None:
+    def on_function_chosen(self, message: FunctionChosen) -> None:
         self.chosen.append(message.fid)
 
 

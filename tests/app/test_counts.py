@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from tests.app.conftest import MAIN, Key, small_stats, write_profile
+from tests.app.conftest import MAIN, Key, main_of, small_stats, write_profile
 from tuiprof.app import TuiprofApp
+from tuiprof.model.counts import count_widths
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
 from tuiprof.screens.main import MainScreen
 from tuiprof.views.call_tree import CallTreeView
 from tuiprof.views.callers import EdgeTable
-from tuiprof.views.counts import count_widths
 from tuiprof.views.function_table import FunctionTable
 
 FACTORIAL: Key = ("/src/taylor.py", 3, "factorial")
@@ -71,7 +71,7 @@ async def test_callers_and_callees_show_counts_whole(counted: Profile) -> None:
     app = TuiprofApp(counted)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        app.go_to(counted.find(FACTORIAL))
+        main_of(app).go_to(counted.find(FACTORIAL))
         await pilot.press("c")
         assert isinstance(app.screen, MainScreen)
         callers = app.screen.query_one("#callers-table", EdgeTable)

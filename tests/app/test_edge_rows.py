@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from tests.app.conftest import LEN, MAIN, PARSE, WALK, wide_stats, write_profile
+from tuiprof.model.edge_rows import edge_rows
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Edge, Profile
 from tuiprof.model.table import DESCENDING_FIRST, SortKey, per_call
-from tuiprof.views.callers import edge_rows
 
 
 def edge_key(key: SortKey) -> Callable[[Edge], Any]:
@@ -65,7 +65,7 @@ def test_untimed_edges_sort_as_zero_times(small: Profile) -> None:
 
 
 def test_no_function_no_rows(small: Profile) -> None:
-    rows = edge_rows(small, "callers", -1)
+    rows = edge_rows(small, "callers", None)
     assert len(rows) == 0
     assert list(rows) == []
 

@@ -7,7 +7,17 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from tests.app.conftest import BOOT, JSON, LEN, MAIN, PARSE, RENDER, WALK, write_profile
+from tests.app.conftest import (
+    BOOT,
+    JSON,
+    LEN,
+    MAIN,
+    PARSE,
+    RENDER,
+    WALK,
+    session_of,
+    write_profile,
+)
 from tuiprof.app import TuiprofApp
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
@@ -22,8 +32,7 @@ def table_of(app: TuiprofApp) -> FunctionTable:
 
 
 def keys_of(app: TuiprofApp) -> list[tuple[str, int, str]]:
-    assert app.profile is not None
-    return [app.profile.keys[fid] for fid in table_of(app).rows]
+    return [session_of(app).profile.keys[fid] for fid in table_of(app).rows]
 
 
 async def test_opens_sorted_by_tottime_with_the_top_row_selected(small: Profile) -> None:
@@ -32,7 +41,7 @@ async def test_opens_sorted_by_tottime_with_the_top_row_selected(small: Profile)
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert keys_of(app) == [PARSE, RENDER, WALK, JSON, BOOT, LEN, MAIN]
-        assert app.selected == small.find(PARSE)
+        assert session_of(app).selected == small.find(PARSE)
         assert table_of(app).table_query.sort is SortKey.TOTTIME
 
 
@@ -69,9 +78,9 @@ async def test_sorting_keeps_the_selected_function(small: Profile) -> None:
     app = TuiprofApp(small)
     async with app.run_test() as pilot:
         await pilot.press("down", "down")  # WALK
-        assert app.selected == small.find(WALK)
+        assert session_of(app).selected == small.find(WALK)
         await pilot.press("6")
-        assert app.selected == small.find(WALK)
+        assert session_of(app).selected == small.find(WALK)
         assert table_of(app).highlighted == small.find(WALK)
 
 
@@ -89,7 +98,7 @@ async def test_clicking_a_row_moves_the_cursor(small: Profile) -> None:
     app = TuiprofApp(small)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.click(FunctionTable, offset=(20, 3))  # third row
-        assert app.selected == small.find(WALK)
+        assert session_of(app).selected == small.find(WALK)
 
 
 async def test_cursor_keys(small: Profile) -> None:
@@ -97,11 +106,11 @@ async def test_cursor_keys(small: Profile) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         table = table_of(app)
         await pilot.press("down")
-        assert table.cursor_row == 1 and app.selected == small.find(RENDER)
+        assert table.cursor_row == 1 and session_of(app).selected == small.find(RENDER)
         await pilot.press("end")
-        assert app.selected == small.find(MAIN)
+        assert session_of(app).selected == small.find(MAIN)
         await pilot.press("up")
-        assert app.selected == small.find(LEN)
+        assert session_of(app).selected == small.find(LEN)
         await pilot.press("home")
         assert table.cursor_row == 0
         await pilot.press("pagedown")
@@ -109,7 +118,7 @@ async def test_cursor_keys(small: Profile) -> None:
         await pilot.press("pageup")
         assert table.cursor_row == 0
         # Moving the cursor selects without a history step.
-        assert app.history.entries == []
+        assert session_of(app).history.entries == []
 
 
 async def test_filter_terms_are_anded_and_escape_clears(small: Profile) -> None:
@@ -122,7 +131,7 @@ async def test_filter_terms_are_anded_and_escape_clears(small: Profile) -> None:
         await pilot.press("space", *"walk")
         assert keys_of(app) == [WALK]
         assert table_of(app).table_query.filter_text == "app walk"
-        assert app.selected == small.find(WALK)
+        assert session_of(app).selected == small.find(WALK)
         await pilot.press("enter")
         assert isinstance(app.focused, FunctionTable)
         assert keys_of(app) == [WALK]
@@ -161,7 +170,7 @@ async def test_no_match_says_so(small: Profile) -> None:
         table = table_of(app)
         assert table.row_count() == 0
         assert "no function matches" in table.empty_message()
-        assert app.selected >= 0  # the last selection stays
+        assert session_of(app).selected is not None  # the last selection stays
 
 
 async def test_hide_toggles(small: Profile) -> None:
@@ -223,7 +232,7 @@ async def test_a_big_profile_opens_on_its_top_rows_without_a_full_sort(
     profile = load_profile([str(write_profile(tmp_path / "many.prof", stats))])
     monkeypatch.setattr(function_table, "FIRST_ROWS_ABOVE", 10)
     monkeypatch.setattr(function_table, "FIRST_ROWS", 30)  # more than the screen shows
-    monkeypatch.setattr(TuiprofApp, "warm", lambda self, model: None)  # sorts everything
+    monkeypatch.setattr(MainScreen, "warm", lambda self: None)  # sorts everything
     app = TuiprofApp(profile)
     async with app.run_test(size=(80, 24)) as pilot:
         table = table_of(app)
@@ -236,7 +245,7 @@ async def test_a_big_profile_opens_on_its_top_rows_without_a_full_sort(
         assert len(table.rows) == 40
         assert table.rows.index(full[2]) == 2
         assert table.rows.index(full[30]) == 30
-        assert app.selected == full[0]
+        assert session_of(app).selected == full[0]
         await pilot.press("end")
         assert table.highlighted == full[-1]
         assert table.show_function(full[3])

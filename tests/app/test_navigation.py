@@ -8,7 +8,18 @@ import pytest
 from textual import events
 from textual.widgets import ContentSwitcher, Static
 
-from tests.app.conftest import JSON, LEN, MAIN, PARSE, RENDER, WALK, wide_stats, write_profile
+from tests.app.conftest import (
+    JSON,
+    LEN,
+    MAIN,
+    PARSE,
+    RENDER,
+    WALK,
+    main_of,
+    session_of,
+    wide_stats,
+    write_profile,
+)
 from tuiprof.app import TuiprofApp
 from tuiprof.messages import CallGraphReady
 from tuiprof.model.loaders import load_profile
@@ -52,22 +63,22 @@ async def test_keys_typed_ahead_act_on_the_row_under_the_cursor(small: Profile) 
             app.post_message(events.Key(key, None))
         await pilot.pause()
         assert main_screen(app).view == "callers"
-        assert app.selected == expected
+        assert session_of(app).selected == expected
         assert main_screen(app).query_one("#callers-table", EdgeTable).fid == expected
-        assert app.history.current == expected
+        assert session_of(app).history.current == expected
 
 
 async def test_views_wait_for_the_call_graph_index_without_blocking(
     small: Profile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Before the warm-up has built the callee index, c and t show a placeholder."""
-    monkeypatch.setattr(TuiprofApp, "warm", lambda self, model: None)
+    monkeypatch.setattr(MainScreen, "warm", lambda self: None)
     app = TuiprofApp(small)
     async with app.run_test() as pilot:
         await pilot.pause()
         assert not small.call_graph_ready
         parse = small.find(PARSE)
-        app.select(parse)
+        session_of(app).select(parse)
         await pilot.press("c")
         await pilot.pause()
         callers = app.screen.query_one("#callers-table", EdgeTable)
@@ -81,7 +92,7 @@ async def test_views_wait_for_the_call_graph_index_without_blocking(
         assert app.focused is None
         assert not small.call_graph_ready  # nothing built it on the screen's thread
         small.callee_index()  # what the warm-up does, then it says so
-        app.post_message(CallGraphReady())
+        main_of(app).post_message(CallGraphReady())
         await pilot.pause()
         await pilot.pause()
         tree = main_screen(app).call_tree
@@ -96,8 +107,8 @@ async def test_c_shows_callers_and_callees_of_the_selection(small: Profile) -> N
     app = TuiprofApp(small)
     async with app.run_test() as pilot:
         await pilot.press("c")
-        assert app.selected == small.find(PARSE)
-        assert app.history.entries == [small.find(PARSE)]
+        assert session_of(app).selected == small.find(PARSE)
+        assert session_of(app).history.entries == [small.find(PARSE)]
         assert edges_of(app, "callers") == [MAIN]
         assert edges_of(app, "callees") == [JSON, LEN]  # by edge cumtime
         assert isinstance(app.focused, EdgeTable)
@@ -107,8 +118,8 @@ async def test_enter_on_the_table_goes_to_the_function(small: Profile) -> None:
     app = TuiprofApp(small)
     async with app.run_test() as pilot:
         await pilot.press("down", "enter")
-        assert app.selected == small.find(RENDER)
-        assert app.history.current == small.find(RENDER)
+        assert session_of(app).selected == small.find(RENDER)
+        assert session_of(app).history.current == small.find(RENDER)
         assert main_screen(app).view == "callers"
 
 
@@ -118,24 +129,24 @@ async def test_enter_back_and_forward(small: Profile) -> None:
         parse, main = small.find(PARSE), small.find(MAIN)
         await pilot.press("c")  # PARSE; focus on its callers
         await pilot.press("enter")  # to MAIN, its caller
-        assert app.selected == main
+        assert session_of(app).selected == main
         await pilot.press("tab")  # the callees of MAIN
         assert app.focused is app.screen.query_one("#callees-table")
         await pilot.press("enter")  # MAIN's largest callee: PARSE again
-        assert app.history.entries == [parse, main, parse]
+        assert session_of(app).history.entries == [parse, main, parse]
         await pilot.press("down", "enter")  # PARSE's callees: JSON, then LEN
-        assert app.history.entries == [parse, main, parse, small.find(LEN)]
+        assert session_of(app).history.entries == [parse, main, parse, small.find(LEN)]
         await pilot.press("backspace")
-        assert app.selected == parse
+        assert session_of(app).selected == parse
         await pilot.press("alt+left")
-        assert app.selected == main
+        assert session_of(app).selected == main
         await pilot.press("alt+right")
-        assert app.selected == parse
+        assert session_of(app).selected == parse
         await pilot.press("alt+right")
-        assert app.history.position == len(app.history.entries) - 1
+        assert session_of(app).history.position == len(session_of(app).history.entries) - 1
         await pilot.press("backspace", "backspace", "backspace", "backspace")
-        assert app.selected == parse and app.history.position == 0
-        assert not app.history.can_go_back
+        assert session_of(app).selected == parse and session_of(app).history.position == 0
+        assert not session_of(app).history.can_go_back
 
 
 async def test_the_trail_shows_the_history(small: Profile) -> None:
@@ -152,9 +163,9 @@ async def test_back_from_the_table_walks_history_too(small: Profile) -> None:
     async with app.run_test() as pilot:
         await pilot.press("enter")  # PARSE, callers view
         await pilot.press("f", "down", "down", "enter")  # WALK
-        assert app.selected == small.find(WALK)
+        assert session_of(app).selected == small.find(WALK)
         await pilot.press("f", "backspace")
-        assert app.selected == small.find(PARSE)
+        assert session_of(app).selected == small.find(PARSE)
         # The table follows the selection.
         table = main_screen(app).table
         assert table.highlighted == small.find(PARSE)

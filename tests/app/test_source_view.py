@@ -11,6 +11,7 @@ from textual.app import App, ComposeResult
 
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import FunctionLines, LineTiming, Profile
+from tuiprof.model.session import Session
 from tuiprof.model.source import SourceFinder
 from tuiprof.views.source_view import SourceView, heat_bar, timing_cells
 
@@ -71,7 +72,7 @@ class SourceApp(App[None]):
         self.finder = finder
 
     def compose(self) -> ComposeResult:
-        yield SourceView(self.profile, self.finder)
+        yield SourceView(Session(self.profile, source_finder=self.finder))
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from tests.app.conftest import main_of
 from tests.app.test_source_view import GONE, SLOW, write_profile
 from tuiprof.app import TuiprofApp
 from tuiprof.model.source import SourceFinder
@@ -18,7 +19,7 @@ def _app_at(tmp_path: Path, key: tuple[str, int, str]) -> tuple[TuiprofApp, Any]
 
     async def select(pilot: Pilot[Any]) -> None:
         await pilot.pause()
-        app.go_to(profile.find(key))
+        main_of(app).go_to(profile.find(key))
         await pilot.pause()
 
     return app, select

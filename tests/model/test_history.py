@@ -7,8 +7,8 @@ from tuiprof.model.history import History
 
 def test_empty() -> None:
     history = History()
-    assert history.current == -1
-    assert history.back() == -1 and history.forward() == -1
+    assert history.current is None
+    assert history.back() is None and history.forward() is None
     assert history.trail() == ([], -1)
 
 
@@ -18,14 +18,14 @@ def test_back_and_forward_like_a_browser() -> None:
         assert history.visit(fid)
     assert history.back() == 2
     assert history.back() == 1
-    assert history.back() == -1
+    assert history.back() is None
     assert history.current == 1
     assert history.forward() == 2
     # A new visit drops what was ahead.
     history.visit(7)
     assert history.entries == [1, 2, 7]
     assert not history.can_go_forward
-    assert history.forward() == -1
+    assert history.forward() is None
 
 
 def test_visiting_the_current_function_is_no_step() -> None:
@@ -59,4 +59,4 @@ def test_clear() -> None:
     history = History()
     history.visit(1)
     history.clear()
-    assert history.current == -1
+    assert history.current is None

@@ -19,9 +19,9 @@ class History:
     """Index of the current entry in ``entries``; -1 when empty."""
 
     @property
-    def current(self) -> int:
-        """The function being visited, or -1."""
-        return self.entries[self.position] if self.position >= 0 else -1
+    def current(self) -> int | None:
+        """The function being visited, or None."""
+        return self.entries[self.position] if self.position >= 0 else None
 
     @property
     def can_go_back(self) -> bool:
@@ -42,17 +42,17 @@ class History:
         self.position = len(self.entries) - 1
         return True
 
-    def back(self) -> int:
-        """Step back; the new current function, or -1 when there is nowhere to go."""
+    def back(self) -> int | None:
+        """Step back; the new current function, or None when there is nowhere to go."""
         if not self.can_go_back:
-            return -1
+            return None
         self.position -= 1
         return self.current
 
-    def forward(self) -> int:
-        """Step forward; the new current function, or -1 when there is nowhere to go."""
+    def forward(self) -> int | None:
+        """Step forward; the new current function, or None when there is nowhere to go."""
         if not self.can_go_forward:
-            return -1
+            return None
         self.position += 1
         return self.current
 

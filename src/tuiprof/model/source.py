@@ -47,6 +47,24 @@ class SourceLookup:
     def found(self) -> bool:
         return self.path is not None
 
+    def explanation(self, name: str) -> list[str]:
+        """Why function ``name`` shows no source, line by line; empty when the file was found."""
+        file = self.recorded
+        if self.kind is LookupKind.BUILTIN:
+            return [f"{name} is built in (written in C): it has no Python source."]
+        if self.kind is LookupKind.PSEUDO:
+            return [f"{name} comes from {file}, which is not a file: no source to show."]
+        if self.path is not None:
+            return []
+        return [
+            f"Source file not found: {file}",
+            "Looked in:",
+            *(f"  {path}" for path in self.tried),
+            "If the profile was taken on another machine or in a container, point",
+            "tuiprof at a copy of the source: --path-map OLD=NEW rewrites a path prefix,",
+            "--source-root DIR looks for the file's trailing path under DIR.",
+        ]
+
 
 @dataclass(frozen=True, slots=True)
 class SourceText:

@@ -56,27 +56,46 @@ def per_call(time: float, calls: int) -> float:
     return time / calls if calls > 0 else 0.0
 
 
+def sort_values(
+    key: SortKey,
+    ncalls: Sequence[int],
+    primitive_calls: Sequence[int],
+    tottime: Sequence[float],
+    cumtime: Sequence[float],
+    names: Callable[[], list[str]],
+) -> Sequence[Any]:
+    """What rows sort on for one of the six columns, by position.
+
+    The function table passes the profile's columns, an edge table its edges'
+    figures: both sort by the same rule. pstats divides tottime by all calls
+    but cumtime by primitive calls, so that recursion does not count the same
+    time twice. Columns are handed back as they are, with no copy.
+    """
+    if key is SortKey.NCALLS:
+        return ncalls
+    if key is SortKey.TOTTIME:
+        return tottime
+    if key is SortKey.CUMTIME:
+        return cumtime
+    if key is SortKey.TOTTIME_PERCALL:
+        return list(map(per_call, tottime, ncalls))
+    if key is SortKey.CUMTIME_PERCALL:
+        return list(map(per_call, cumtime, primitive_calls))
+    if key is SortKey.NAME:
+        return [name.lower() for name in names()]
+    raise ValueError(f"no sort values for {key}")
+
+
 def sort_key_function(profile: Profile, key: SortKey) -> Callable[[int], Any]:
     """A key function over function numbers for ``sorted``."""
-    if key is SortKey.NCALLS:
-        return profile.ncalls.__getitem__
-    if key is SortKey.TOTTIME:
-        return profile.tottime.__getitem__
-    if key is SortKey.CUMTIME:
-        return profile.cumtime.__getitem__
-    if key is SortKey.TOTTIME_PERCALL:
-        values = list(map(per_call, profile.tottime, profile.ncalls))
-        return values.__getitem__
-    if key is SortKey.CUMTIME_PERCALL:
-        # pstats divides tottime by all calls but cumtime by primitive calls,
-        # so that recursion does not count the same time twice.
-        values = list(map(per_call, profile.cumtime, profile.primitive_calls))
-        return values.__getitem__
-    if key is SortKey.NAME:
-        names = [k[2].lower() for k in profile.keys]
-        return names.__getitem__
-    keys = profile.keys
-    return lambda fid: (keys[fid][0], keys[fid][1])
+    if key is SortKey.FILE:
+        keys = profile.keys
+        return lambda fid: (keys[fid][0], keys[fid][1])
+    p = profile
+    values = sort_values(
+        key, p.ncalls, p.primitive_calls, p.tottime, p.cumtime, lambda: [k[2] for k in p.keys]
+    )
+    return values.__getitem__
 
 
 # Numbers read best largest first; names alphabetically.

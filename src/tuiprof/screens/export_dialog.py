@@ -19,12 +19,13 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
+from tuiprof.actions import bindings_for
 from tuiprof.export.atomic import ExportError
 from tuiprof.export.dot import DEFAULT_EDGE_THRESHOLD, DEFAULT_NODE_THRESHOLD
 from tuiprof.export.request import (
@@ -63,10 +64,7 @@ class ConfirmOverwrite(ModalScreen[bool]):
     ConfirmOverwrite Horizontal { height: auto; margin-top: 1; }
     ConfirmOverwrite Button { margin-right: 2; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Overwrite", id="export.confirm.yes"),
-        Binding("n,escape", "answer(False)", "Keep", id="export.confirm.no"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("confirm")
 
     def __init__(self, path: Path) -> None:
         super().__init__()
@@ -117,10 +115,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     ExportDialog #buttons { height: auto; }
     ExportDialog #buttons Button { margin-right: 2; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "export", "Export", priority=True, id="export.write"),
-        Binding("escape", "cancel", "Cancel", id="export.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("export")
 
     def __init__(
         self,

@@ -1,60 +1,36 @@
-"""The main screen: header, history trail, and one of four views.
+"""The main screen: header, history trail, and one view of a profile at a time.
 
-The views are the function table (``f``), callers and callees (``c``), the
-call tree (``t``) and the source (``s``). The tree and source widgets are
-built the first time they are shown, so opening a profile costs only the table.
+The views are the entries of :data:`~tuiprof.views.registry.VIEWS` (function
+table, callers and callees, call tree, source); the screen shows, focuses and
+updates them in one loop. It owns the :class:`~tuiprof.model.session.Session`
+it shows, and gets it ready in a thread after the first screen.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Container, Vertical
+from textual.binding import BindingType
+from textual.containers import Container
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Input, Static
 
-from tuiprof.messages import FunctionChosen, FunctionHighlighted
-from tuiprof.model.profile import Profile
+from tuiprof.actions import bindings_for
+from tuiprof.messages import CallGraphReady, FunctionChosen, FunctionHighlighted
+from tuiprof.model.session import Hidden, Session
 from tuiprof.model.table import FilterError, SortKey
-from tuiprof.views.call_tree import CallTreeView
-from tuiprof.views.callers import CallersView, EdgeTable
+from tuiprof.views.callers import EdgeTable
 from tuiprof.views.footer import KeysFooter
 from tuiprof.views.function_table import FunctionTable
+from tuiprof.views.functions_pane import FilterInput
 from tuiprof.views.header import StatusHeader
 from tuiprof.views.history_bar import HistoryBar
+from tuiprof.views.registry import VIEWS, SessionView, ViewSpec
 
-if TYPE_CHECKING:
-    from tuiprof.app import TuiprofApp
-    from tuiprof.views.source_view import SourceView
-
-VIEWS = ("functions", "callers", "tree", "source")
-VIEW_TITLES = {
-    "functions": "functions",
-    "callers": "callers/callees",
-    "tree": "call tree",
-    "source": "source",
-}
-
-
-class FilterInput(Input):
-    """The filter line: terms AND-ed, regex allowed.
-
-    | Key | Does |
-    | :- | :- |
-    | enter | Keep the filter, back to the table. |
-    | escape | Clear the filter. |
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear_filter", "Clear filter", id="clear_filter"),
-    ]
-
-    def action_clear_filter(self) -> None:
-        self.value = ""
-        self.screen.query_one(FunctionTable).focus()
+WAITING = "indexing the call graph…"
 
 
 class MainScreen(Screen[None]):
@@ -70,121 +46,32 @@ class MainScreen(Screen[None]):
     | e | Export. |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "f", "view('functions')", "Table", tooltip="The function table", id="view_functions"
-        ),
-        Binding(
-            "c",
-            "view('callers')",
-            "Callers",
-            tooltip="Callers and callees of the selected function",
-            id="view_callers",
-        ),
-        Binding("t", "view('tree')", "Tree", tooltip="The call tree", id="view_tree"),
-        Binding(
-            "s",
-            "view('source')",
-            "Source",
-            tooltip="Source of the selected function",
-            id="view_source",
-        ),
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            key_display="/",
-            tooltip="Filter the function table: terms AND-ed, regex allowed",
-            id="filter",
-        ),
-        Binding(
-            "i",
-            "toggle_hidden('import_system')",
-            "Hide imports",
-            show=False,
-            tooltip="Hide or show the import system (<frozen importlib…>)",
-            id="hide_imports",
-        ),
-        Binding(
-            "l",
-            "toggle_hidden('stdlib')",
-            "Hide stdlib",
-            show=False,
-            tooltip="Hide or show the standard library",
-            id="hide_stdlib",
-        ),
-        Binding(
-            "b",
-            "toggle_hidden('builtins')",
-            "Hide builtins",
-            show=False,
-            tooltip="Hide or show built-in (C) functions",
-            id="hide_builtins",
-        ),
-        Binding(
-            "percent_sign",
-            "toggle_percent",
-            "%",
-            key_display="%",
-            show=False,
-            tooltip="Times as percentages of the total",
-            id="toggle_percent",
-        ),
-        Binding(
-            "backspace,alt+left",
-            "back",
-            "Back",
-            tooltip="Back in the navigation history",
-            id="go_back",
-        ),
-        Binding(
-            "alt+right",
-            "forward",
-            "Forward",
-            show=False,
-            tooltip="Forward in the navigation history",
-            id="go_forward",
-        ),
-        Binding("e", "export", "Export", show=False, tooltip="Export dialog", id="export"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("main")
 
     DEFAULT_CSS = """
-    MainScreen #filter { height: 1; border: none; padding: 0 1; background: $boost; }
-    MainScreen #filter:focus { background: $primary-background; }
-    MainScreen #filter.-invalid { background: $error 40%; }
     MainScreen ContentSwitcher { height: 1fr; }
-    MainScreen #functions { height: 1fr; }
-    MainScreen FunctionTable { height: 1fr; }
-    MainScreen #tree, MainScreen #source { height: 1fr; }
+    MainScreen ContentSwitcher > Container { height: 1fr; }
     """
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.profile = profile
-        self.percent = False
+        self.session = session
+        self.profile = session.profile
+        self._views: dict[str, Widget] = {}
+        """The views built so far, by id."""
         self._filter_valid = True
-
-    @property
-    def tuiprof(self) -> TuiprofApp:
-        from tuiprof.app import TuiprofApp
-
-        app = self.app
-        assert isinstance(app, TuiprofApp)
-        return app
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.profile, id="header")
         yield HistoryBar(self.profile, id="history")
         with ContentSwitcher(initial="functions"):
-            with Vertical(id="functions"):
-                yield FilterInput(
-                    placeholder="/ filter: terms AND-ed, regex allowed; enter keeps, escape clears",
-                    id="filter",
-                )
-                yield FunctionTable(self.profile, id="function-table")
-            yield CallersView(self.profile, id="callers")
-            yield Container(id="tree")
-            yield Container(id="source")
+            for spec in VIEWS.values():
+                if spec.built_on_first_show:
+                    yield Container(id=spec.id)
+                else:
+                    widget = self._views[spec.id] = spec.make(self.session)
+                    widget.id = spec.id
+                    yield widget
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -192,8 +79,21 @@ class MainScreen(Screen[None]):
         if self.profile.warnings:
             self.notify("\n".join(self.profile.warnings), severity="warning", timeout=8)
         self.refresh_status()
-        self.history_bar.show(self.tuiprof.history)
-        self.call_after_refresh(self.tuiprof.warm, self.table.model)
+        self.history_bar.show(self.session.history)
+        self.call_after_refresh(self.warm)
+
+    @work(thread=True, exclusive=True, group="warm")
+    def warm(self) -> None:
+        """Get the rest of the profile ready after the first screen, off the UI thread."""
+        error = self.session.warm()
+        if error is not None:
+            self.notify(
+                f"{error}; callers and callees are not shown",
+                title="Bad caller records",
+                severity="error",
+                timeout=12,
+            )
+        self.post_message(CallGraphReady())
 
     # Parts ------------------------------------------------------------------
 
@@ -202,8 +102,8 @@ class MainScreen(Screen[None]):
         return self.query_one(FunctionTable)
 
     @property
-    def callers_view(self) -> CallersView:
-        return self.query_one(CallersView)
+    def callers_view(self) -> Widget:
+        return self._views["callers"]
 
     @property
     def history_bar(self) -> HistoryBar:
@@ -215,103 +115,93 @@ class MainScreen(Screen[None]):
 
     @property
     def view(self) -> str:
-        """The view shown: one of ``VIEWS``."""
+        """The id of the view shown: a key of ``VIEWS``."""
         return self.query_one(ContentSwitcher).current or "functions"
+
+    def view_widget(self, view: str) -> Widget | None:
+        """The widget of view ``view``, once it was first shown."""
+        return self._views.get(view)
+
+    @property
+    def call_tree(self) -> Widget | None:
+        """The call tree, once it was first shown."""
+        return self.view_widget("tree")
+
+    @property
+    def source_view(self) -> Widget | None:
+        """The source view, once it was first shown."""
+        return self.view_widget("source")
 
     def refresh_status(self) -> None:
         self.query_one(StatusHeader).show(
-            self.table.table_query, len(self.table.rows), VIEW_TITLES[self.view], self.percent
+            self.session.query, len(self.table.rows), VIEWS[self.view].title, self.session.percent
         )
 
     # Views ------------------------------------------------------------------
 
     def action_view(self, view: str) -> None:
         """Show one of the views and focus it."""
-        if view not in VIEWS:
+        spec = VIEWS.get(view)
+        if spec is None:
             return
-        app = self.tuiprof
         self._take_table_cursor()
-        if view != "functions" and app.selected >= 0:
-            app.go_to(app.selected)
+        if spec.follows_selection:
+            self.session.go_to(self.session.selected)
         self.query_one(ContentSwitcher).current = view
-        if view == "tree":
-            tree = self.call_tree
-            if tree is None:
-                # The tree starts from the roots; later visits follow the selection.
-                self._mount_call_tree()
-            elif app.selected >= 0:
-                tree.reveal(app.selected)
-        elif view == "source" and self.source_view is None:
-            self._mount_source_view()
-        self.show_selection(app.selected)
-        self._focus_view(view)
+        fresh = view not in self._views
+        self._build(spec)
+        # A view that starts elsewhere (the tree, at its roots) follows from its second show.
+        self.show_selection(skip=view if fresh and not spec.starts_at_selection else None)
+        self._focus(view)
         self.refresh_status()
 
-    @property
-    def call_tree(self) -> CallTreeView | None:
-        """The call tree, once it was first shown."""
-        return next(iter(self.query_one("#tree", Container).query(CallTreeView)), None)
+    async def action_in_view(self, view: str, action: str) -> None:
+        """Show ``view`` and run ``action`` there: how the palette runs a view's own keys."""
+        if self.view != view:
+            self.action_view(view)
+        widget = self.view_widget(view)
+        if widget is not None:
+            target = _view(widget).focus_target() or widget
+            await target.run_action(action)
 
-    @property
-    def source_view(self) -> SourceView | None:
-        """The source view, once it was first shown."""
-        pane = self.query_one("#source", Container)
-        if not pane.children:
-            return None
-        from tuiprof.views.source_view import SourceView
-
-        return next(iter(pane.query(SourceView)), None)
-
-    def _mount_call_tree(self) -> None:
-        pane = self.query_one("#tree", Container)
-        if self.profile.has_call_data and not self.profile.call_graph_ready:
-            # The roots need the callee index, which the warm-up is building:
-            # wait for call_graph_ready() rather than block the screen.
-            if not pane.query("#tree-waiting"):
-                pane.mount(Static("indexing the call graph…", id="tree-waiting"))
+    def _build(self, spec: ViewSpec) -> None:
+        if spec.id in self._views:
             return
-        pane.mount(CallTreeView(self.profile))
+        pane = self.query_one(f"#{spec.id}", Container)
+        profile = self.profile
+        if spec.needs_call_graph and profile.has_call_data and not profile.call_graph_ready:
+            # The view needs the callee index, which the warm-up is building:
+            # wait for call_graph_ready() rather than block the screen.
+            if not pane.query(".view-waiting"):
+                pane.mount(Static(WAITING, id=f"{spec.id}-waiting", classes="view-waiting"))
+            return
+        widget = self._views[spec.id] = spec.make(self.session)
+        pane.mount(widget)
 
+    @on(CallGraphReady)
     def call_graph_ready(self) -> None:
         """The callee index exists: fill what was waiting for it."""
-        waiting = self.query("#tree-waiting")
-        if waiting:
-            waiting.remove()
-            self._mount_call_tree()
-            if self.view == "tree":
-                self.call_after_refresh(self._tree_shown)
-        self.callers_view.show(self.tuiprof.selected, again=True)
+        for spec in VIEWS.values():
+            waiting = self.query(f"#{spec.id}-waiting")
+            if waiting:
+                waiting.remove()
+                self._build(spec)
+                if self.view == spec.id:
+                    self.call_after_refresh(self._shown_late, spec.id)
+        for widget in self._views.values():
+            _view(widget).call_graph_ready()
 
-    def _tree_shown(self) -> None:
-        tree = self.call_tree
-        if tree is not None and self.view == "tree":
-            if self.tuiprof.selected >= 0:
-                tree.reveal(self.tuiprof.selected)
-            tree.focus()
+    def _shown_late(self, view: str) -> None:
+        widget = self.view_widget(view)
+        if widget is not None and self.view == view:
+            _view(widget).show_selection(self.session.selected)
+            self._focus(view)
 
-    def _mount_source_view(self) -> None:
-        # Imported here: highlighting pulls in Pygments, which a profile opened
-        # only for its table never needs.
-        from tuiprof.views.source_view import SourceView
-
-        view = SourceView(self.profile, self.tuiprof.source_finder)
-        self.query_one("#source", Container).mount(view)
-
-    def _focus_view(self, view: str) -> None:
-        if view == "functions":
-            self.table.focus()
-        elif view == "callers":
-            self.callers_view.callers.focus()
-        elif view == "tree":
-            tree = self.call_tree
-            if tree is not None:
-                tree.focus()
-            else:  # still indexing: keys must not move the hidden table's cursor
-                self.set_focus(None)
-        elif view == "source":
-            source = self.source_view
-            if source is not None:
-                source.focus()
+    def _focus(self, view: str) -> None:
+        widget = self.view_widget(view)
+        target = _view(widget).focus_target() if widget is not None else None
+        # Still waiting: keys must not move the hidden table's cursor.
+        self.set_focus(target)
 
     def _take_table_cursor(self) -> None:
         """Select the function under the table's cursor when the table is shown.
@@ -320,39 +210,42 @@ class MainScreen(Screen[None]):
         burst of ``down`` then ``c``) reach an action before those messages
         do: while the table is on screen, its cursor is the selection.
         """
-        if (self.view == "functions" or self.tuiprof.selected < 0) and self.table.highlighted >= 0:
-            self.tuiprof.select(self.table.highlighted)
+        highlighted = self.table.highlighted
+        if highlighted is not None and (self.view == "functions" or self.session.selected is None):
+            self.session.select(highlighted)
 
-    def show_selection(self, fid: int) -> None:
-        """Bring every built view to ``fid``."""
-        self.table.show_function(fid)
-        view = self.view
-        if view == "callers":
-            self.callers_view.show(fid)
-        elif view == "source" and fid >= 0:
-            source = self.source_view
-            if source is not None:
-                source.show_function(fid)
-        self.history_bar.show(self.tuiprof.history)
+    def go_to(self, fid: int | None) -> None:
+        """Go to function ``fid`` (a history step) and bring the views to it."""
+        if self.session.go_to(fid):
+            self.show_selection()
+
+    def show_selection(self, *, skip: str | None = None) -> None:
+        """Bring the views to the selected function.
+
+        Views that follow the selection are updated only while shown (the
+        next show brings them up to date); the function table always.
+        """
+        fid = self.session.selected
+        for view, widget in self._views.items():
+            if view != skip and (view == self.view or not VIEWS[view].follows_selection):
+                _view(widget).show_selection(fid)
+        self.history_bar.show(self.session.history)
 
     # Messages from the views ----------------------------------------------
 
     @on(FunctionHighlighted)
     def _highlighted(self, event: FunctionHighlighted) -> None:
         event.stop()
-        self.tuiprof.select(event.fid)
+        event.session.select(event.fid)
 
     @on(FunctionChosen)
     def _chosen(self, event: FunctionChosen) -> None:
         event.stop()
-        self.tuiprof.go_to(event.fid)
-        if self.view == "functions":
-            self.action_view("callers")
-
-    @on(CallTreeView.FunctionChosen)
-    def _tree_chosen(self, event: CallTreeView.FunctionChosen) -> None:
-        event.stop()
-        self.tuiprof.go_to(event.fid)
+        if event.session is self.session:
+            self.go_to(event.fid)
+        opens = VIEWS[self.view].choose_opens
+        if opens is not None:
+            self.action_view(opens)
 
     @on(FunctionTable.QueryChanged)
     def _query_changed(self) -> None:
@@ -382,16 +275,17 @@ class MainScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         text = event.value
+        filter_input = self.filter_input
         try:
-            self.table.apply(lambda: self.table.model.set_filter(text))
+            self.table.apply(lambda: self.session.table.set_filter(text))
         except FilterError as error:
-            self.filter_input.add_class("-invalid")
+            filter_input.add_class("-invalid")
             if self._filter_valid:
                 self.notify(str(error), title="Filter", severity="error", timeout=4)
             self._filter_valid = False
             return
         self._filter_valid = True
-        self.filter_input.remove_class("-invalid")
+        filter_input.remove_class("-invalid")
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -400,32 +294,41 @@ class MainScreen(Screen[None]):
             return
         self.table.focus()
 
-    def action_toggle_hidden(self, what: str) -> None:
-        query = self.table.table_query
-        model = self.table.model
-        if what == "import_system":
-            self.table.apply(lambda: model.set_hidden(import_system=not query.hide_import_system))
-        elif what == "stdlib":
-            self.table.apply(lambda: model.set_hidden(stdlib=not query.hide_stdlib))
-        elif what == "builtins":
-            self.table.apply(lambda: model.set_hidden(builtins=not query.hide_builtins))
+    def action_toggle_hidden(self, what: Hidden) -> None:
+        self.table.apply(lambda: self.session.toggle_hidden(what))
 
     def action_toggle_percent(self) -> None:
-        self.percent = not self.percent
-        self.table.percent = self.percent
-        self.callers_view.set_percent(self.percent)
+        self.session.toggle_percent()
+        for widget in self._views.values():
+            _view(widget).percent_changed()
         self.refresh_status()
 
-    # History ------------------------------------------------------------------
+    # History and export -----------------------------------------------------------
 
     def action_back(self) -> None:
-        if not self.tuiprof.back():
+        if self.session.back():
+            self.show_selection()
+        else:
             self.notify("nothing further back", timeout=2)
 
     def action_forward(self) -> None:
-        if not self.tuiprof.forward():
+        if self.session.forward():
+            self.show_selection()
+        else:
             self.notify("nothing further forward", timeout=2)
 
     def action_export(self) -> None:
+        """The export dialog, for the whole profile, the selection or the filter."""
+        from tuiprof.screens.export_dialog import ExportDialog
+
         self._take_table_cursor()
-        self.tuiprof.open_export(self.table.table_query.filter_text)
+        session = self.session
+        self.app.push_screen(
+            ExportDialog(session.profile, session.selected, session.query.filter_text)
+        )
+
+
+def _view(widget: Widget) -> SessionView:
+    # Every widget that VIEWS makes offers SessionView's methods.
+    view: SessionView = widget  # type: ignore[assignment]
+    return view

@@ -13,15 +13,18 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
-from textual.message import Message
+from textual.binding import BindingType
 from textual.strip import Strip
+from textual.widget import Widget
 
+from tuiprof.actions import bindings_for
+from tuiprof.messages import FunctionChosen
 from tuiprof.model.calltree import CallTree, TreeNode, TreeRows
 from tuiprof.model.format import format_percent, format_time
 from tuiprof.model.profile import Profile
-from tuiprof.views.counts import count_widths
-from tuiprof.views.cursor_lines import CURSOR_COMPONENT, CursorLinesView, cursor_bindings, fit
+from tuiprof.model.session import Session
+from tuiprof.model.tree_path import caller_chain
+from tuiprof.views.cursor_lines import CURSOR_COMPONENT, CursorLinesView, fit
 
 MAX_INDENT = 16
 """Levels indented; deeper rows show their depth as a number instead."""
@@ -75,14 +78,7 @@ class CallTreeView(CursorLinesView):
     | enter | Go to the function under the cursor. |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *cursor_bindings("tree."),
-        Binding("right", "expand", "Open", id="tree.expand"),
-        Binding("left", "collapse", "Close", id="tree.collapse"),
-        Binding("space", "toggle_node", "Open/close", show=False, id="tree.toggle"),
-        Binding("h", "hot_path", "Hot path", id="tree.hot_path"),
-        Binding("enter", "choose", "Go to", id="tree.choose"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("tree")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "call-tree--header",
@@ -100,27 +96,21 @@ class CallTreeView(CursorLinesView):
 
     empty_component: ClassVar[str] = "call-tree--empty"
 
-    class FunctionChosen(Message):
-        """The user chose the function under the cursor (``enter``)."""
-
-        def __init__(self, fid: int) -> None:
-            super().__init__()
-            self.fid = fid
-
     def __init__(
         self,
-        profile: Profile,
+        session: Session,
         *,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.profile = profile
+        self.session = session
+        self.profile = profile = session.profile
         self.call_tree = CallTree(profile)
         self.rows = TreeRows(self.call_tree)
         # Estimated calls read "~" and a number; one more cell keeps columns apart.
-        calls = max(8, count_widths(profile).ncalls + 1) + 1
+        calls = max(8, session.count_widths.ncalls + 1) + 1
         self.columns = (("calls", calls), *FIGURE_COLUMNS)
 
     # State ------------------------------------------------------------------
@@ -236,15 +226,15 @@ class CallTreeView(CursorLinesView):
         self.move_cursor(last)
 
     def row_chosen(self, row: int) -> None:
-        self.post_message(self.FunctionChosen(self.rows.rows[row].fid))
+        self.post_message(FunctionChosen(self.session, self.rows.rows[row].fid))
 
-    def reveal(self, fid: int) -> bool:
+    def reveal(self, fid: int | None) -> bool:
         """Put the cursor on a row of ``fid``, opening a path down to it if needed.
 
         The path goes up from ``fid`` through its largest callers to a root.
         Returns False when no such path exists.
         """
-        if fid < 0 or fid >= len(self.profile.keys):
+        if fid is None or not self.session.holds(fid):
             return False
         current = self.cursor_node
         if current is not None and current.fid == fid:
@@ -257,19 +247,25 @@ class CallTreeView(CursorLinesView):
         self.move_cursor(row)
         return True
 
+    # What every view of the registry offers ----------------------------------
+
+    def show_selection(self, fid: int | None) -> None:
+        self.reveal(fid)
+
+    def focus_target(self) -> Widget | None:
+        return self
+
+    def percent_changed(self) -> None:
+        """The tree shows times and their share of the total side by side."""
+
+    def call_graph_ready(self) -> None:
+        """The tree is built only once the call graph is ready."""
+
     def _open_path_to(self, fid: int) -> int:
         roots = {node.fid: i for i, node in enumerate(self.rows.rows) if node.depth == 0}
-        chain = [fid]
-        seen = {fid}
-        while chain[-1] not in roots:
-            callers = [e for e in self.profile.callers(chain[-1]) if e.other not in seen]
-            callers = [e for e in callers if e.other >= 0]
-            if not callers:
-                return -1
-            best = max(callers, key=lambda e: e.cumtime)
-            chain.append(best.other)
-            seen.add(best.other)
-        chain.reverse()
+        chain = caller_chain(self.profile, fid, roots)
+        if chain is None:
+            return -1
         row = roots[chain[0]]
         path = [self.rows.rows[row]]
         for step in chain[1:]:

@@ -1,130 +1,34 @@
 """Callers and callees of the selected function: two Line-API edge tables.
 
 Each row is one caller→callee edge with the figures pstats records for that
-edge, and its share of the selected function's cumulative time. A function
-with 10,000 callers sorts its 10,000 pstats records as they are and makes an
-``Edge`` only for the rows that are shown.
+edge, and its share of the selected function's cumulative time. The rows are
+:class:`~tuiprof.model.edge_rows.EdgeRows`: only those shown become edges.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, Literal, overload
+from collections.abc import Sequence
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Static
 
+from tuiprof.actions import bindings_for
 from tuiprof.messages import FunctionChosen
-from tuiprof.model.format import format_calls, format_percent, format_time
+from tuiprof.model.edge_rows import Side, edge_rows
+from tuiprof.model.format import (
+    format_calls,
+    format_duration_or_percent,
+    format_percent,
+    format_time,
+)
 from tuiprof.model.names import label
-from tuiprof.model.profile import Edge, Profile, RawEdge, edge_figures, edge_from_raw
-from tuiprof.model.table import DESCENDING_FIRST, SortKey, per_call
-from tuiprof.views.counts import count_widths
-from tuiprof.views.function_table import SORT_BINDINGS
+from tuiprof.model.session import Session
+from tuiprof.model.table import DESCENDING_FIRST, SortKey
 from tuiprof.views.row_table import Column, RowTable
-
-
-def sort_values(key: SortKey, raws: list[RawEdge], names: Callable[[], list[str]]) -> list[Any]:
-    """Per edge, what :class:`EdgeTable` sorts on for ``key``.
-
-    The same values as the matching :class:`Edge` fields (times per call by
-    :func:`~tuiprof.model.table.per_call`), worked out in one pass so that
-    the sort itself runs with a C-level key.
-    """
-    if key is SortKey.NAME:
-        return [name.lower() for name in names()]
-    figures = list(map(edge_figures, raws))
-    if key is SortKey.NCALLS:
-        return [f[0] for f in figures]
-    if key is SortKey.TOTTIME:
-        return [f[2] for f in figures]
-    if key is SortKey.TOTTIME_PERCALL:
-        return list(map(per_call, [f[2] for f in figures], [f[0] for f in figures]))
-    if key is SortKey.CUMTIME:
-        return [f[3] for f in figures]
-    return list(map(per_call, [f[3] for f in figures], [f[1] for f in figures]))
-
-
-class EdgeRows(Sequence[Edge]):
-    """The edges at one end of a function, in display order.
-
-    The hub of a big profile has tens of thousands of callers; the table
-    shows a screenful. The profile's records are sorted by position, and an
-    :class:`Edge` is made only for a row that is looked at.
-    """
-
-    def __init__(
-        self,
-        ends: list[Any],
-        raws: list[RawEdge],
-        make: Callable[[Any, RawEdge], Edge],
-        name_of: Callable[[Any], str],
-    ) -> None:
-        self._ends = ends
-        """The far end of each edge, as the profile names it (key or number)."""
-        self._raws = raws
-        self._make = make
-        self._name_of = name_of
-        self._order = list(range(len(raws)))
-        """Positions in ``ends`` and ``raws``, in display order."""
-        self._made: dict[int, Edge] = {}
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-    @overload
-    def __getitem__(self, index: int) -> Edge: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Edge]: ...
-
-    def __getitem__(self, index: int | slice) -> Edge | list[Edge]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self._order)))]
-        at = self._order[index]
-        edge = self._made.get(at)
-        if edge is None:
-            edge = self._made[at] = self._make(self._ends[at], self._raws[at])
-        return edge
-
-    def sort(self, key: SortKey, reverse: bool) -> None:
-        """Sort by ``key``; ties keep their order from the last sort, as ``list.sort``."""
-        values = sort_values(key, self._raws, lambda: list(map(self._name_of, self._ends)))
-        self._order.sort(key=values.__getitem__, reverse=reverse)
-
-    def item(self, index: int) -> int:
-        """What row ``index`` shows, to find it again after a sort."""
-        return self._order[index]
-
-    def position(self, item: int) -> int:
-        """The row that shows ``item`` now."""
-        return self._order.index(item)
-
-
-def edge_rows(profile: Profile, side: Literal["callers", "callees"], fid: int) -> EdgeRows:
-    """The edges :meth:`Profile.callers` or :meth:`Profile.callees` gives, made row by row."""
-    if fid < 0:
-        return EdgeRows([], [], lambda end, raw: edge_from_raw(-1, end, raw), str)
-    if side == "callers":
-        # No new tuple per edge: the dictionary's own keys and values.
-        callers = profile.checked_callers()[fid]
-        find = profile.index.get
-        return EdgeRows(
-            list(callers),
-            list(callers.values()),
-            lambda key, raw: edge_from_raw(find(key, -1), key, raw),
-            lambda key: key[2],
-        )
-    keys = profile.keys
-    callees = profile.callee_index()[fid]
-    return EdgeRows(
-        [other for other, _ in callees],
-        [raw for _, raw in callees],
-        lambda other, raw: edge_from_raw(other, keys[other], raw),
-        lambda other: keys[other][2],
-    )
 
 
 class EdgeTable(RowTable):
@@ -136,30 +40,30 @@ class EdgeTable(RowTable):
     | enter | Go to the function at the other end of the edge. |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [*SORT_BINDINGS]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("sort")
 
-    def __init__(self, profile: Profile, side: Literal["callers", "callees"], *, id: str) -> None:
+    def __init__(self, session: Session, side: Side, *, id: str) -> None:
         super().__init__(id=id)
-        self.profile = profile
+        self.session = session
+        self.profile = profile = session.profile
         self.columns = (
-            Column("calls", max(5, count_widths(profile).calls), SortKey.NCALLS, drop=2),
+            Column("calls", max(5, session.count_widths.calls), SortKey.NCALLS, drop=2),
             Column("tottime", 8, SortKey.TOTTIME, drop=3),
             Column("cumtime", 8, SortKey.CUMTIME, drop=1),
             Column("share", 7),
             Column("function", 0, SortKey.NAME, align="left"),
         )
         self.side = side
-        self.fid = -1
-        self.edges = edge_rows(profile, side, -1)
+        self.fid: int | None = None
+        self.edges = edge_rows(profile, side, None)
         self.sort: SortKey = SortKey.CUMTIME
         self.reverse = False
-        self.percent = False
 
-    def show(self, fid: int) -> None:
+    def show(self, fid: int | None) -> None:
         """Show the edges of ``fid``; none yet while the call graph is being indexed."""
         self.fid = fid
         ready = self.profile.call_graph_ready or not self.profile.has_call_data
-        self.edges = edge_rows(self.profile, self.side, fid if ready else -1)
+        self.edges = edge_rows(self.profile, self.side, fid if ready else None)
         self._sort_edges()
         self.cursor_row = 0
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -191,7 +95,7 @@ class EdgeTable(RowTable):
         return self.sort, self.reverse
 
     def empty_message(self) -> str:
-        if self.fid < 0:
+        if self.fid is None:
             return "no function selected"
         if not self.profile.has_call_data:
             return "line data only: no call graph"
@@ -201,17 +105,14 @@ class EdgeTable(RowTable):
 
     def cells(self, row: int) -> Sequence[str]:
         edge = self.edges[row]
-        own = self.profile.cumtime[self.fid] if self.fid >= 0 else 0.0
-        if not edge.timed:
-            tottime = cumtime = share = "-"
-        elif self.percent:
-            total = self.profile.total_time
-            tottime = format_percent(edge.tottime, total)
-            cumtime = format_percent(edge.cumtime, total)
+        own = self.profile.cumtime[self.fid] if self.fid is not None else 0.0
+        if edge.timed:
+            total, percent = self.profile.total_time, self.session.percent
+            tottime = format_duration_or_percent(edge.tottime, total, percent)
+            cumtime = format_duration_or_percent(edge.cumtime, total, percent)
             share = format_percent(edge.cumtime, own)
         else:
-            tottime, cumtime = format_time(edge.tottime), format_time(edge.cumtime)
-            share = format_percent(edge.cumtime, own)
+            tottime = cumtime = share = "-"
         name = self.profile.label(edge.other) if edge.other >= 0 else label(edge.other_key)
         return (format_calls(edge.ncalls, edge.primitive_calls), tottime, cumtime, share, name)
 
@@ -221,7 +122,7 @@ class EdgeTable(RowTable):
     def row_chosen(self, row: int) -> None:
         other = self.edges[row].other
         if other >= 0:
-            self.post_message(FunctionChosen(other))
+            self.post_message(FunctionChosen(self.session, other))
         else:
             self.notify("that function is not in the profile", severity="warning")
 
@@ -236,17 +137,18 @@ class CallersView(Vertical):
     CallersView > EdgeTable { height: 1fr; }
     """
 
-    def __init__(self, profile: Profile, *, id: str | None = None) -> None:
+    def __init__(self, session: Session, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.profile = profile
-        self.fid = -1
+        self.session = session
+        self.profile = session.profile
+        self.fid: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="callers-subject", id="callers-subject", markup=False)
         yield Static("Callers", classes="callers-title", id="callers-title", markup=False)
-        yield EdgeTable(self.profile, "callers", id="callers-table")
+        yield EdgeTable(self.session, "callers", id="callers-table")
         yield Static("Callees", classes="callers-title", id="callees-title", markup=False)
-        yield EdgeTable(self.profile, "callees", id="callees-table")
+        yield EdgeTable(self.session, "callees", id="callees-table")
 
     @property
     def callers(self) -> EdgeTable:
@@ -256,7 +158,7 @@ class CallersView(Vertical):
     def callees(self) -> EdgeTable:
         return self.query_one("#callees-table", EdgeTable)
 
-    def show(self, fid: int, *, again: bool = False) -> None:
+    def show(self, fid: int | None, *, again: bool = False) -> None:
         """Show the edges of ``fid`` (no work when it is already shown, unless ``again``)."""
         if fid == self.fid and not again:
             return
@@ -264,7 +166,7 @@ class CallersView(Vertical):
         self.callers.show(fid)
         self.callees.show(fid)
         p = self.profile
-        if fid < 0:
+        if fid is None:
             subject = "no function selected"
         else:
             subject = (
@@ -273,7 +175,7 @@ class CallersView(Vertical):
             )
         # One line each, whatever the text: no new layout needed.
         self.query_one("#callers-subject", Static).update(subject, layout=False)
-        waiting = fid >= 0 and p.has_call_data and not p.call_graph_ready
+        waiting = fid is not None and p.has_call_data and not p.call_graph_ready
         callers = "…" if waiting else len(self.callers.edges)
         callees = "…" if waiting else len(self.callees.edges)
         self.query_one("#callers-title", Static).update(
@@ -283,7 +185,17 @@ class CallersView(Vertical):
             f"Callees ({callees}) — what it called", layout=False
         )
 
-    def set_percent(self, percent: bool) -> None:
+    # What every view of the registry offers ----------------------------------
+
+    def show_selection(self, fid: int | None) -> None:
+        self.show(fid)
+
+    def focus_target(self) -> Widget | None:
+        return self.callers
+
+    def percent_changed(self) -> None:
         for table in (self.callers, self.callees):
-            table.percent = percent
             table.rows_changed()
+
+    def call_graph_ready(self) -> None:
+        self.show(self.session.selected, again=True)

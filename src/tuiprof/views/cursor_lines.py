@@ -15,7 +15,6 @@ from typing import ClassVar, Literal
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
-from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.reactive import reactive
@@ -30,22 +29,6 @@ Its look under ``NO_COLOR`` and in 16 colours is set once, in ``tuiprof.tcss``.
 
 LineKey = tuple[int, ...]
 """What a cached strip depends on: its row, the width, and whatever else changes it."""
-
-
-def cursor_bindings(prefix: str = "") -> list[BindingType]:
-    """The cursor keys, with binding ids that start with ``prefix``.
-
-    Each view has its own ids (``cursor_up``, ``tree.cursor_up``), so a
-    keymap can remap the keys of one view and not the other.
-    """
-    return [
-        Binding("up", "cursor_up", "Up", show=False, id=f"{prefix}cursor_up"),
-        Binding("down", "cursor_down", "Down", show=False, id=f"{prefix}cursor_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id=f"{prefix}page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id=f"{prefix}page_down"),
-        Binding("home", "first_row", "First", show=False, id=f"{prefix}first_row"),
-        Binding("end", "last_row", "Last", show=False, id=f"{prefix}last_row"),
-    ]
 
 
 class CachedLinesView(ScrollView):
@@ -108,7 +91,7 @@ class CursorLinesView(CachedLinesView, can_focus=True):
     """A header row over many rows, one of them under a cursor.
 
     Subclasses say how many rows there are and render the header and a row;
-    the cursor, its keys (:func:`cursor_bindings`), scrolling to it, clicks
+    the cursor, its actions (their keys are in :mod:`tuiprof.actions`), scrolling to it, clicks
     and the cache of row strips are here.
     """
 

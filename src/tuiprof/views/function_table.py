@@ -6,93 +6,19 @@ cells are formatted only for the rows on screen.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, overload
+from typing import ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
-from textual.reactive import reactive
 
+from tuiprof.actions import bindings_for
 from tuiprof.messages import FunctionChosen, FunctionHighlighted
-from tuiprof.model.format import format_calls, format_per_call, format_percent, format_time
-from tuiprof.model.profile import Profile
-from tuiprof.model.table import (
-    DESCENDING_FIRST,
-    FunctionTableModel,
-    SortKey,
-    TableQuery,
-    sort_key_function,
-)
-from tuiprof.views.counts import count_widths
+from tuiprof.model.first_rows import FIRST_ROWS, FIRST_ROWS_ABOVE, FirstRows
+from tuiprof.model.format import format_calls, format_duration_or_percent, format_per_call
+from tuiprof.model.session import Session
+from tuiprof.model.table import SortKey, TableQuery
 from tuiprof.views.row_table import Column, RowTable
-
-SORT_KEYS: tuple[SortKey, ...] = (
-    SortKey.NCALLS,
-    SortKey.TOTTIME,
-    SortKey.TOTTIME_PERCALL,
-    SortKey.CUMTIME,
-    SortKey.CUMTIME_PERCALL,
-    SortKey.NAME,
-)
-"""What keys ``1``–``6`` sort by, in order."""
-
-SORT_BINDINGS: list[BindingType] = [
-    Binding(
-        str(number),
-        f"sort('{key.value}')",
-        f"Sort by {key.title}",
-        show=False,
-        id=f"sort_{key.value}",
-    )
-    for number, key in enumerate(SORT_KEYS, start=1)
-]
-"""``1``–``6``: shared by every sortable table, so one keymap entry remaps them all."""
-
-
-FIRST_ROWS_ABOVE = 20_000
-"""Above this many functions, the first screen sorts only its :data:`FIRST_ROWS`."""
-FIRST_ROWS = 256
-"""How many top rows the first screen finds without sorting them all."""
-
-
-class FirstRows(Sequence[int]):
-    """The model's rows for its first query, the top ones found without a full sort.
-
-    Sorting 300,000 functions takes about a tenth of a second; the first
-    screen shows forty. ``heapq.nlargest`` gives the same rows as the first
-    ``count`` of the sorted order (ties in the same order); a row past them,
-    or a search, takes the model's full order.
-    """
-
-    def __init__(self, model: FunctionTableModel, count: int) -> None:
-        self.model = model
-        query = model.query
-        key = sort_key_function(model.profile, query.sort)
-        candidates = range(len(model.profile))
-        if query.sort in DESCENDING_FIRST:
-            self.top = heapq.nlargest(count, candidates, key=key)
-        else:
-            self.top = heapq.nsmallest(count, candidates, key=key)
-
-    def __len__(self) -> int:
-        return len(self.model.profile)
-
-    @overload
-    def __getitem__(self, index: int) -> int: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[int]: ...
-
-    def __getitem__(self, index: int | slice) -> int | Sequence[int]:
-        if isinstance(index, int) and 0 <= index < len(self.top):
-            return self.top[index]
-        return self.model.rows[index]
-
-    def index(self, value: Any, start: int = 0, stop: int | None = None) -> int:
-        if start == 0 and stop is None and value in self.top:
-            return self.top.index(value)
-        return self.model.rows.index(value, start, len(self) if stop is None else stop)
 
 
 class FunctionTable(RowTable):
@@ -104,18 +30,16 @@ class FunctionTable(RowTable):
     | enter | Go to the function (history step). |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [*SORT_BINDINGS]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("sort")
 
-    percent: reactive[bool] = reactive(False, init=False)
-    """Show tottime and cumtime as percentages of the profile's total time."""
-
-    def __init__(self, profile: Profile, *, id: str | None = None) -> None:
+    def __init__(self, session: Session, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.profile = profile
-        self.model = FunctionTableModel(profile, TableQuery())
+        self.session = session
+        self.profile = session.profile
+        self.model = session.table
         self._first_rows: FirstRows | None = None
         self.columns = (
-            Column("ncalls", max(6, count_widths(profile).calls), SortKey.NCALLS, drop=3),
+            Column("ncalls", max(6, session.count_widths.calls), SortKey.NCALLS, drop=3),
             Column("tottime", 8, SortKey.TOTTIME),
             Column("percall", 8, SortKey.TOTTIME_PERCALL, drop=5),
             Column("cumtime", 8, SortKey.CUMTIME, drop=1),
@@ -145,21 +69,22 @@ class FunctionTable(RowTable):
         if self.row_count():
             self.cursor_row = 0
 
+    @property
+    def percent(self) -> bool:
+        """Whether tottime and cumtime read as percentages of the total (the session's mode)."""
+        return self.session.percent
+
     def cells(self, row: int) -> Sequence[str]:
         p = self.profile
         fid = self.rows[row]
         tt, ct, nc = p.tottime[fid], p.cumtime[fid], p.ncalls[fid]
-        if self.percent:
-            tottime = format_percent(tt, p.total_time)
-            cumtime = format_percent(ct, p.total_time)
-        else:
-            tottime, cumtime = format_time(tt), format_time(ct)
+        percent = self.session.percent
         cc = p.primitive_calls[fid]
         return (
             format_calls(nc, cc),
-            tottime,
+            format_duration_or_percent(tt, p.total_time, percent),
             format_per_call(tt, nc),
-            cumtime,
+            format_duration_or_percent(ct, p.total_time, percent),
             format_per_call(ct, cc),
             p.label(fid),
         )
@@ -172,24 +97,21 @@ class FunctionTable(RowTable):
             return "this profile holds no functions"
         return "no function matches the filter (escape clears it)"
 
-    def watch_percent(self) -> None:
-        self.rows_changed()
-
     @property
-    def highlighted(self) -> int:
-        """The function under the cursor, or -1."""
+    def highlighted(self) -> int | None:
+        """The function under the cursor, or None."""
         rows = self.rows
-        return rows[self.cursor_row] if 0 <= self.cursor_row < len(rows) else -1
+        return rows[self.cursor_row] if 0 <= self.cursor_row < len(rows) else None
 
     def cursor_moved(self, row: int) -> None:
-        self.post_message(FunctionHighlighted(self.rows[row]))
+        self.post_message(FunctionHighlighted(self.session, self.rows[row]))
 
     def row_chosen(self, row: int) -> None:
-        self.post_message(FunctionChosen(self.rows[row]))
+        self.post_message(FunctionChosen(self.session, self.rows[row]))
 
-    def show_function(self, fid: int) -> bool:
+    def show_function(self, fid: int | None) -> bool:
         """Put the cursor on ``fid``; False when it is not among the rows."""
-        if fid < 0:
+        if fid is None:
             return False
         if self.highlighted == fid:
             return True

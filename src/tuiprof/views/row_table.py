@@ -13,13 +13,14 @@ from typing import ClassVar, Literal
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.message import Message
 from textual.strip import Strip
 
+from tuiprof.actions import bindings_for
 from tuiprof.model.table import SortKey
-from tuiprof.views.cursor_lines import CURSOR_COMPONENT, CursorLinesView, cursor_bindings, fit
+from tuiprof.views.cursor_lines import CURSOR_COMPONENT, CursorLinesView, fit
 
 GAP = 1
 """Cells between columns."""
@@ -50,10 +51,7 @@ class RowTable(CursorLinesView):
     | enter | Choose the function under the cursor. |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *cursor_bindings(),
-        Binding("enter", "choose", "Go to", id="choose"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("rows")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "row-table--header",

@@ -14,16 +14,19 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import work
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import Size
 from textual.highlight import highlight
 from textual.strip import Strip
+from textual.widget import Widget
 
+from tuiprof.actions import bindings_for
 from tuiprof.model.format import format_percent, format_time
-from tuiprof.model.profile import LineTiming, Profile
-from tuiprof.model.source import LookupKind, SourceFinder, SourceText
+from tuiprof.model.profile import LineTiming
+from tuiprof.model.session import Session
+from tuiprof.model.source import SourceText
 from tuiprof.views.cursor_lines import CachedLinesView, fit
 
 LINE_NO = 6
@@ -80,17 +83,7 @@ class SourceView(CachedLinesView, can_focus=True):
     | r | Back to the function's first line. |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "scroll_up", "Up", show=False, id="source.scroll_up"),
-        Binding("down", "scroll_down", "Down", show=False, id="source.scroll_down"),
-        Binding("left", "scroll_code(-8)", "Left", show=False, id="source.scroll_left"),
-        Binding("right", "scroll_code(8)", "Right", show=False, id="source.scroll_right"),
-        Binding("pageup", "page_up", "Page up", show=False, id="source.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="source.page_down"),
-        Binding("home", "scroll_home", "Top", show=False, id="source.top"),
-        Binding("end", "scroll_end", "Bottom", show=False, id="source.bottom"),
-        Binding("r", "to_function", "To function", id="source.to_function"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("source")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "source-view--title",
@@ -114,18 +107,18 @@ class SourceView(CachedLinesView, can_focus=True):
 
     def __init__(
         self,
-        profile: Profile,
-        finder: SourceFinder,
+        session: Session,
         *,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(cache_size=512, name=name, id=id, classes=classes)
-        self.profile = profile
-        self.finder = finder
-        self.fid = -1
-        """The function shown; -1 before any is."""
+        self.session = session
+        self.profile = session.profile
+        self.finder = session.source_finder
+        self.fid: int | None = None
+        """The function shown; None before any is."""
         self.span = (0, 0)
         """The function's first and last line."""
         self.source: SourceText | None = None
@@ -155,9 +148,23 @@ class SourceView(CachedLinesView, can_focus=True):
             return LINE_NO + sum(size for _, size in TIMING_COLUMNS) + HEAT_WIDTH + 3
         return LINE_NO + 1
 
-    def show_function(self, fid: int) -> None:
+    # What every view of the registry offers ----------------------------------
+
+    def show_selection(self, fid: int | None) -> None:
+        self.show_function(fid)
+
+    def focus_target(self) -> Widget | None:
+        return self
+
+    def percent_changed(self) -> None:
+        """Line timings are always shown as times and as a share of the function."""
+
+    def call_graph_ready(self) -> None:
+        """The source needs no call graph."""
+
+    def show_function(self, fid: int | None) -> None:
         """Show the source of function ``fid``, scrolled to it."""
-        if not 0 <= fid < len(self.profile.keys):
+        if fid is None or not self.session.holds(fid):
             return
         self.fid = fid
         file, first_line, name = self.profile.keys[fid]
@@ -169,20 +176,8 @@ class SourceView(CachedLinesView, can_focus=True):
         self.source = None
         self._code = []
         lookup = self.finder.find(file, first_line)
-        if lookup.kind is LookupKind.BUILTIN:
-            self.message = [f"{name} is built in (written in C): it has no Python source."]
-        elif lookup.kind is LookupKind.PSEUDO:
-            self.message = [f"{name} comes from {file}, which is not a file: no source to show."]
-        elif lookup.path is None:
-            self.message = [
-                f"Source file not found: {file}",
-                "Looked in:",
-                *(f"  {path}" for path in lookup.tried),
-                "If the profile was taken on another machine or in a container, point",
-                "tuiprof at a copy of the source: --path-map OLD=NEW rewrites a path prefix,",
-                "--source-root DIR looks for the file's trailing path under DIR.",
-            ]
-        else:
+        self.message = lookup.explanation(name)
+        if lookup.path is not None:
             text = self.finder.read(lookup.path)
             if text.error:
                 self.message = [f"Cannot read {lookup.path}: {text.error}"]
@@ -279,7 +274,7 @@ class SourceView(CachedLinesView, can_focus=True):
             right = f"total {format_time(self.function_total)} in {hits} hits "
         elif self.source is not None:
             right = f"lines {self.span[0]}–{self.span[1]} "
-        left = " " + self._title if self.fid >= 0 else " Source"
+        left = " " + self._title if self.fid is not None else " Source"
         room = max(0, width - cell_len(right) - 1)
         left = fit(left, room)
         return _text_strip(left + " " * (room - cell_len(left)) + " " + right, width, style)

@@ -1,0 +1,104 @@
+"""The views of a profile, one entry each: the main screen shows whichever is chosen.
+
+A view is a widget over one :class:`~tuiprof.model.session.Session` that
+offers :class:`SessionView`'s four methods. Adding a view is its widget's file
+and one :class:`ViewSpec` in :data:`VIEWS`; the key that shows it is an
+:class:`~tuiprof.actions.Action` (``view('ID')``) in the ``main`` part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from textual.widget import Widget
+
+from tuiprof.model.session import Session
+
+
+class SessionView(Protocol):
+    """What the screen asks of every view."""
+
+    def show_selection(self, fid: int | None) -> None:
+        """Bring the view to the selected function (None: no function is)."""
+
+    def focus_target(self) -> Widget | None:
+        """The widget that takes the keys when the view is shown."""
+
+    def percent_changed(self) -> None:
+        """The session's percent mode changed."""
+
+    def call_graph_ready(self) -> None:
+        """The warm-up built the callee index."""
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """One view of the main screen."""
+
+    id: str
+    """The view's name in ``view('ID')`` and the id of its pane."""
+    title: str
+    """How the status header names it."""
+    make: Callable[[Session], Widget]
+    """Builds the view's widget (which must offer :class:`SessionView`)."""
+    follows_selection: bool = True
+    """Shows the selected function: showing the view records it in the history,
+    and while shown the view is brought to each new selection. A view that does
+    not follow (the function table) is where the selection is picked; it is
+    kept on the selection whether shown or not."""
+    built_on_first_show: bool = True
+    """Built the first time it is shown, not with the screen."""
+    starts_at_selection: bool = True
+    """Brought to the selection when first shown; False: starts at its own top
+    (the tree, at its roots) and follows from the second show on."""
+    needs_call_graph: bool = False
+    """Waits for the callee index (a placeholder shows meanwhile)."""
+    choose_opens: str | None = None
+    """The view that ``enter`` on a function opens from this one, if any."""
+
+
+def _functions(session: Session) -> Widget:
+    from tuiprof.views.functions_pane import FunctionsPane
+
+    return FunctionsPane(session)
+
+
+def _callers(session: Session) -> Widget:
+    from tuiprof.views.callers import CallersView
+
+    return CallersView(session)
+
+
+def _tree(session: Session) -> Widget:
+    from tuiprof.views.call_tree import CallTreeView
+
+    return CallTreeView(session)
+
+
+def _source(session: Session) -> Widget:
+    # Imported on first show: highlighting pulls in Pygments, which a profile
+    # opened only for its table never needs.
+    from tuiprof.views.source_view import SourceView
+
+    return SourceView(session)
+
+
+VIEWS: dict[str, ViewSpec] = {
+    spec.id: spec
+    for spec in (
+        ViewSpec(
+            "functions",
+            "functions",
+            _functions,
+            follows_selection=False,
+            built_on_first_show=False,
+            choose_opens="callers",
+        ),
+        ViewSpec("callers", "callers/callees", _callers, built_on_first_show=False),
+        ViewSpec("tree", "call tree", _tree, starts_at_selection=False, needs_call_graph=True),
+        ViewSpec("source", "source", _source),
+    )
+}
+"""Every view, by id, in the order of their keys."""
