@@ -111,13 +111,13 @@ async def wait_for_rows(app: Any, pilot: Any, timeout: float = 120.0) -> None:
 class DrivenApp:
     """An app under ``run_test`` whose event loop runs only while we wait on it."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, size: tuple[int, int] = SIZE) -> None:
         self.app = app
         self.loop = asyncio.new_event_loop()
         # Every step runs in one context: run_test sets context variables on
         # entry that it resets on exit.
         self.context = contextvars.copy_context()
-        self._run_test = app.run_test(size=SIZE)
+        self._run_test = app.run_test(size=size)
         self.pilot = self.run(self._run_test.__aenter__())
 
     def run(self, awaitable: Awaitable[T]) -> T:
@@ -227,14 +227,15 @@ def test_callers_of_hub(benchmark, stress: StressProfile, driven: DrivenApp) -> 
     gathered and sorted every round, not only in the first.
     """
     app = driven.app
-    hub = app.profile.find(stress.hub)
+    session = app.screen.session
+    hub = session.profile.find(stress.hub)
     other = app.screen.table.rows[0]
 
     def setup() -> None:
-        app.select(other)
+        session.select(other)
         driven.press("c")
         driven.press("f")
-        app.select(hub)
+        session.select(hub)
 
     benchmark.pedantic(lambda: driven.press("c"), setup=setup, rounds=5, iterations=1)
     ms(benchmark, "app: callers/callees of the 10,000-caller hub", PANEL_TARGET)
@@ -253,6 +254,50 @@ def test_tree_expand(benchmark, driven: DrivenApp) -> None:
     )
     ms(benchmark, "app: tree node expand", PANEL_TARGET)
     driven.press("f")
+
+
+CURSOR_SIZE = (200, 50)
+CURSOR_TARGET = 5.0  # ms of Python per key press
+
+
+def cpu_ms_per_press(driven: DrivenApp, key: str, presses: int) -> float:
+    """CPU time the process spends on one press of ``key``, Pilot's waiting included."""
+    start = time.process_time()
+    for _ in range(presses):
+        driven.press(key)
+    return (time.process_time() - start) * 1000 / presses
+
+
+def test_cursor_movement_in_the_function_table(benchmark, stress_profile: Profile) -> None:
+    """``down`` in the function table at 200x50: Python's work per key press.
+
+    Measured as the process's CPU time (the idle waits of Pilot are no work),
+    less that of a key nothing is bound to, pressed the same way. A cursor
+    move repaints the two rows that changed.
+    """
+    driven = DrivenApp(TuiprofApp(stress_profile), size=CURSOR_SIZE)
+    try:
+        driven.run(wait_for_rows(driven.app, driven.pilot))
+        driven.run(driven.app.workers.wait_for_complete())
+        best: dict[str, float] = {}
+
+        def run() -> None:
+            for key in ("z", "down"):
+                figure = cpu_ms_per_press(driven, key, 20)
+                best[key] = min(best.get(key, figure), figure)
+
+        benchmark.pedantic(run, rounds=5, iterations=1)
+        record(benchmark, "app: cursor down at 200x50, CPU per press", best["down"], "ms")
+        net = best["down"] - best["z"]
+        record(
+            benchmark,
+            "app: cursor down at 200x50, CPU net of an unbound key",
+            net,
+            "ms",
+            CURSOR_TARGET,
+        )
+    finally:
+        driven.close()
 
 
 APP_PEAK_CODE = """\

@@ -20,6 +20,10 @@ class FunctionHighlighted(Message):
         self.session = session
         self.fid = fid
 
+    def can_replace(self, message: Message) -> bool:
+        # A burst of cursor moves needs only its last highlight handled.
+        return isinstance(message, FunctionHighlighted) and message.session is self.session
+
 
 class FunctionChosen(Message):
     """The user asked to go to a function (``enter``): selection and a history step."""

@@ -23,6 +23,7 @@ from tuiprof.model.table import SortKey
 from tuiprof.screens.export_dialog import ConfirmOverwrite, ExportDialog
 from tuiprof.screens.help import HelpScreen
 from tuiprof.screens.main import MainScreen
+from tuiprof.views.callers import CallersView
 from tuiprof.views.function_table import FunctionTable
 
 
@@ -66,9 +67,9 @@ async def test_help_lists_every_binding_and_the_estimate_mark(small: Profile) ->
     async with app.run_test(size=(120, 80)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        console = Console(width=160, file=io.StringIO())
-        console.print(app.screen.keys_table())
-        text = console.file.getvalue()
+        out = io.StringIO()
+        Console(width=160, file=out).print(app.screen.keys_table())
+        text = out.getvalue()
         for binding_id in binding_ids():
             assert binding_id in text
         assert "~" in text and "estimate" in text
@@ -264,7 +265,7 @@ async def test_bad_caller_records_are_a_notification_and_the_app_goes_on(
         session_of(app).select(session_of(app).profile.find(PARSE))
         await pilot.press("c")
         await pilot.pause()
-        view = app.screen.callers_view
+        view = main_of(app).query_one(CallersView)
         assert view.display
         assert view.callers.row_count() == 0 and view.callees.row_count() == 0
     assert app.return_code in (None, 0)
@@ -308,7 +309,7 @@ async def test_samples_open_and_navigate(samples: Path, name: str) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("4", "home")  # by cumtime: the entry point first
         top = session_of(app).selected
-        assert profile.cumtime[top] == max(profile.cumtime)
+        assert top is not None and profile.cumtime[top] == max(profile.cumtime)
         await pilot.press("c", "tab", "enter")
         assert session_of(app).history.entries[0] == top
         await pilot.press("backspace")
@@ -328,7 +329,7 @@ async def test_sample_with_line_data(samples: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("s")
         await pilot.pause()
-        assert app.screen.view == "source"
+        assert main_of(app).view == "source"
 
 
 def test_small_fixture_round_trips(tmp_path: Path) -> None:

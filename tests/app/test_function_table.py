@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Input
@@ -19,6 +20,7 @@ from tests.app.conftest import (
     write_profile,
 )
 from tuiprof.app import TuiprofApp
+from tuiprof.model.first_rows import FirstRows
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
 from tuiprof.model.table import FunctionTableModel, SortKey, TableQuery
@@ -210,7 +212,7 @@ async def test_recursive_calls_show_as_nc_over_cc(small: Profile) -> None:
 
 async def test_per_call_times_are_blank_without_calls(tmp_path: Path) -> None:
     # cc 0: only recursive calls were seen; no calls at all: both blank, as pstats prints them.
-    stats = {
+    stats: dict[Any, Any] = {
         ("/src/a.py", 1, "only_recursive"): (0, 5, 0.500, 0.600, {}),
         ("/src/b.py", 1, "never_called"): (0, 0, 0.000, 0.000, {}),
     }
@@ -228,7 +230,9 @@ async def test_a_big_profile_opens_on_its_top_rows_without_a_full_sort(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Ties on tottime too: the first rows must be the sorted order's, tie for tie.
-    stats = {("/src/m.py", i, f"f{i}"): (1, 1, float(i % 7), 1.0, {}) for i in range(40)}
+    stats: dict[Any, Any] = {
+        ("/src/m.py", i, f"f{i}"): (1, 1, float(i % 7), 1.0, {}) for i in range(40)
+    }
     profile = load_profile([str(write_profile(tmp_path / "many.prof", stats))])
     monkeypatch.setattr(function_table, "FIRST_ROWS_ABOVE", 10)
     monkeypatch.setattr(function_table, "FIRST_ROWS", 30)  # more than the screen shows
@@ -236,7 +240,7 @@ async def test_a_big_profile_opens_on_its_top_rows_without_a_full_sort(
     app = TuiprofApp(profile)
     async with app.run_test(size=(80, 24)) as pilot:
         table = table_of(app)
-        assert isinstance(table.rows, function_table.FirstRows)
+        assert isinstance(table.rows, FirstRows)
         full = sorted(range(40), key=profile.tottime.__getitem__, reverse=True)
         await pilot.pause()
         assert table.rows.top == full[:30]
@@ -251,15 +255,41 @@ async def test_a_big_profile_opens_on_its_top_rows_without_a_full_sort(
         assert table.show_function(full[3])
         assert table.cursor_row == 3
         await pilot.press("2")  # any change to the query leaves the first rows
-        assert not isinstance(table.rows, function_table.FirstRows)
+        assert not isinstance(table.rows, FirstRows)
         assert list(table.rows) == full[::-1]
 
 
 def test_first_rows_of_an_ascending_sort(tmp_path: Path) -> None:
-    stats = {("/src/m.py", i, f"f{i % 5}"): (1, 1, 0.1, 1.0, {}) for i in range(30)}
+    stats: dict[Any, Any] = {("/src/m.py", i, f"f{i % 5}"): (1, 1, 0.1, 1.0, {}) for i in range(30)}
     profile = load_profile([str(write_profile(tmp_path / "names.prof", stats))])
     model = FunctionTableModel(profile, TableQuery(sort=SortKey.NAME))
-    first = function_table.FirstRows(model, 8)
+    first = FirstRows(model, 8)
     assert first.top == list(model.rows[:8])
     assert first[20] == model.rows[20]
     assert list(first[2:4]) == list(model.rows[2:4])
+
+
+async def test_a_cursor_move_repaints_two_rows(tmp_path: Path) -> None:
+    """Ten presses of ``down`` render the two rows each changes, not the screen."""
+    stats: dict[Any, Any] = {
+        ("/src/m.py", i, f"f{i}"): (1, 1, float(i), 1.0, {}) for i in range(200)
+    }
+    profile = load_profile([str(write_profile(tmp_path / "many.prof", stats))])
+    app = TuiprofApp(profile)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        table = table_of(app)
+        rendered: list[int] = []
+        row_strip = table.row_strip
+
+        def counting(row: int, width: int, is_cursor: bool) -> Any:
+            rendered.append(row)
+            return row_strip(row, width, is_cursor)
+
+        table.row_strip = counting  # type: ignore[method-assign]
+        for _ in range(10):
+            await pilot.press("down")
+        await pilot.pause()
+        assert table.cursor_row == 10
+        assert sorted(set(rendered)) == list(range(11))
+        assert len(rendered) <= 2 * 10

@@ -10,16 +10,17 @@ import pytest
 from tuiprof import cli, launch
 from tuiprof.app import TuiprofApp
 from tuiprof.model.errors import ProfileError
+from tuiprof.model.source import parse_path_maps
 
 
 def test_path_maps_parse() -> None:
-    assert launch.parse_path_maps(["/old=/new", "a=b=c"]) == [("/old", "/new"), ("a", "b=c")]
+    assert parse_path_maps(["/old=/new", "a=b=c"]) == [("/old", "/new"), ("a", "b=c")]
 
 
 @pytest.mark.parametrize("spec", ["nomap", "=new", "old="])
 def test_a_bad_path_map_is_a_profile_error(spec: str) -> None:
     with pytest.raises(ProfileError, match="OLD=NEW"):
-        launch.parse_path_maps([spec])
+        parse_path_maps([spec])
 
 
 def test_bad_path_map_exits_2_with_one_line(

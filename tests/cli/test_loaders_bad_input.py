@@ -17,7 +17,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -124,7 +124,7 @@ def _system_pickle() -> bytes:
 def _nested_in_linestats() -> bytes:
     from line_profiler.line_profiler import LineStats
 
-    return pickle.dumps(LineStats({("app.py", 1, "main"): [(2, 1, _System())]}, 1e-6))
+    return pickle.dumps(LineStats({("app.py", 1, "main"): [(2, 1, cast(Any, _System()))]}, 1e-6))
 
 
 def _eval_pickle() -> bytes:

@@ -14,6 +14,7 @@ import pytest
 from tests.model.test_loaders_support import cprofile_file, load_workload, lprof_file, marshal_file
 from tuiprof import report
 from tuiprof.cli import main
+from tuiprof.model.format import format_calls, format_per_call, format_time
 
 
 @pytest.fixture(scope="module")
@@ -259,16 +260,16 @@ def test_warnings_go_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str
     ],
 )
 def test_stats_reads_times_as_the_explorer_does(seconds: float, text: str) -> None:
-    assert report.format_time(seconds) == text
+    assert format_time(seconds) == text
 
 
 def test_calls_and_per_call_cells() -> None:
-    assert report.format_calls(5, 5) == "5"
-    assert report.format_calls(30, 2) == "30/2"
-    assert report.format_calls(-1, -1) == "?"
-    assert report.format_per_call(1.0, 0) == ""
-    assert report.format_per_call(1.0, -1) == "?"
-    assert report.format_per_call(1.0, 4) == "250.0ms"
+    assert format_calls(5, 5) == "5"
+    assert format_calls(30, 2) == "30/2"
+    assert format_calls(-1, -1) == "?"
+    assert format_per_call(1.0, 0) == ""
+    assert format_per_call(1.0, -1) == "?"
+    assert format_per_call(1.0, 4) == "250.0ms"
 
 
 class _Tty(io.StringIO):

@@ -220,5 +220,6 @@ GENERATED = {
 def generated_file(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     """Each of the :data:`GENERATED` profiles, written as a pstats file."""
     path = tmp_path / f"{request.param}.prof"
-    path.write_bytes(marshal.dumps(generated_stats(**GENERATED[request.param])))
+    options: dict[str, Any] = GENERATED[request.param]
+    path.write_bytes(marshal.dumps(generated_stats(**options)))
     return path

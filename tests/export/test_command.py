@@ -104,7 +104,7 @@ def test_full_disk_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(os, "fsync", no_space)
     before = listing(tmp_path)
     with pytest.raises(ExportError, match="no space left"):
-        write_text_atomic(tmp_path / "out.callgrind", lambda out: out.write("x" * 100_000))
+        write_text_atomic(tmp_path / "out.callgrind", lambda out: print("x" * 100_000, file=out))
     assert listing(tmp_path) == before
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,14 +15,16 @@ from tuiprof.model.profile import Profile
 def chain(length: int) -> Profile:
     """f0 -> f1 -> ... : deeper than Python's recursion limit."""
     keys = [("/c.py", i + 1, f"f{i}") for i in range(length)]
-    callers = [{}] + [{keys[i - 1]: (1, 1, 0.0, 0.0)} for i in range(1, length)]
+    callers: list[dict[Any, Any]] = [{}] + [
+        {keys[i - 1]: (1, 1, 0.0, 0.0)} for i in range(1, length)
+    ]
     return Profile(
         keys=keys,
         primitive_calls=[1] * length,
         ncalls=[1] * length,
         tottime=[1.0] * length,
         cumtime=[float(length - i) for i in range(length)],
-        callers_raw=callers,  # type: ignore[arg-type]
+        callers_raw=callers,
         total_time=float(length),
         total_calls=length,
         total_primitive_calls=length,

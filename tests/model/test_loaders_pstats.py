@@ -160,7 +160,7 @@ def test_code_object_in_a_key_is_named(tmp_path: Path) -> None:
 def test_negative_times_open_with_a_warning(tmp_path: Path, tottime: float, cumtime: float) -> None:
     # pstats sums each function's frames: a caller's cumulative time can end up
     # negative while every function's own time stays positive.
-    stats = {("app.py", 1, "main"): (1, 1, tottime, cumtime, {})}
+    stats: dict[Any, Any] = {("app.py", 1, "main"): (1, 1, tottime, cumtime, {})}
     path = marshal_file(tmp_path, "negative.prof", stats)
     profile = load_profile([str(path)])
     assert (profile.tottime, profile.cumtime) == ([tottime], [cumtime])

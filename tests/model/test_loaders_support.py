@@ -10,7 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 WORKLOAD = textwrap.dedent(
     '''\
@@ -79,7 +79,7 @@ def pure_profile_file(folder: Path, module: ModuleType, name: str) -> Path:
 def lprof_file(folder: Path, module: ModuleType, name: str) -> Path:
     from line_profiler import LineProfiler
 
-    lp = LineProfiler(module.factorial, module.Shape.area, module.main)
+    lp: Any = cast(Any, LineProfiler)(module.factorial, module.Shape.area, module.main)
     lp.runcall(module.main, 10)
     out = folder / name
     lp.dump_stats(str(out))

@@ -22,8 +22,8 @@ from tuiprof.actions import bindings_for
 from tuiprof.messages import CallGraphReady, FunctionChosen, FunctionHighlighted
 from tuiprof.model.session import Hidden, Session
 from tuiprof.model.table import FilterError, SortKey
+from tuiprof.views._textual_hacks import KeysFooter
 from tuiprof.views.callers import EdgeTable
-from tuiprof.views.footer import KeysFooter
 from tuiprof.views.function_table import FunctionTable
 from tuiprof.views.functions_pane import FilterInput
 from tuiprof.views.header import StatusHeader

@@ -21,6 +21,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tuiprof.views._textual_hacks import refresh_scrollbars_now
+
 CURSOR_COMPONENT = "cursor-lines--cursor"
 """The component class of the cursor row, the same in every view with a cursor.
 
@@ -107,7 +109,7 @@ class CursorLinesView(CachedLinesView, can_focus=True):
     empty_component: ClassVar[str] = ""
     """The component class of the line shown when there are no rows."""
 
-    cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
+    cursor_row: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
     """Index of the row under the cursor."""
 
     # What subclasses provide ------------------------------------------------
@@ -162,7 +164,7 @@ class CursorLinesView(CachedLinesView, can_focus=True):
             self.virtual_size = size
             # Show or hide the scrollbars now, in the layout that is coming,
             # rather than in a second one that layout would ask for.
-            self._refresh_scrollbars()
+            refresh_scrollbars_now(self)
         if count and self.cursor_row >= count:
             self.cursor_row = count - 1
         elif self.cursor_row < 0:
@@ -196,11 +198,19 @@ class CursorLinesView(CachedLinesView, can_focus=True):
     # Cursor -----------------------------------------------------------------
 
     def watch_cursor_row(self, old: int, new: int) -> None:
-        self.clear_cache()
-        self.refresh()
+        self.refresh_rows(old, new)
         self.scroll_cursor_into_view()
         if 0 <= new < self.row_count():
             self.cursor_moved(new)
+
+    def refresh_rows(self, *rows: int) -> None:
+        """Repaint these rows only: a cursor move changes two lines.
+
+        The cache key of a row holds whether the cursor is on it, so nothing
+        cached needs forgetting; a scroll that follows repaints what it shows.
+        """
+        for row in rows:
+            self.refresh_line(row + 1)  # the header is line 0
 
     def move_cursor(self, row: int) -> None:
         """Put the cursor on ``row``, or the nearest row there is."""
@@ -245,8 +255,8 @@ class CursorLinesView(CachedLinesView, can_focus=True):
     # Focus and mouse -----------------------------------------------------------
 
     def on_focus(self) -> None:
-        # The cursor row looks different with focus.
-        self.clear_cache()
+        # The cursor row and the header look different with focus; their
+        # cache keys say so, so a repaint is enough.
         self.refresh()
 
     def on_blur(self) -> None:

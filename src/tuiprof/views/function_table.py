@@ -119,9 +119,9 @@ class FunctionTable(RowTable):
             row = self.rows.index(fid)
         except ValueError:
             return False
+        old = self.cursor_row
         self.set_reactive(RowTable.cursor_row, row)
-        self.clear_cache()
-        self.refresh()
+        self.refresh_rows(old, row)
         self.scroll_cursor_into_view()
         return True
 

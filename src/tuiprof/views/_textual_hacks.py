@@ -1,10 +1,8 @@
-"""The footer: Textual's, rebuilt only when the keys it shows change.
+"""Every use of Textual's internals, in one place, each with why.
 
-Textual's ``Footer`` recomposes (removes and mounts a widget per key) on every
-focus change. Moving between the function table and the callers table shows
-the same keys, and the rebuild cost more than the view switch itself: it
-restyled every new key widget and left them behind as cyclic garbage for the
-next full collection.
+Textual is pinned exactly (``pyproject.toml``): on an upgrade, this module is
+what to read again. Nothing else in tuiprof calls a private Textual name or
+overrides an undocumented hook.
 """
 
 from __future__ import annotations
@@ -12,7 +10,28 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from textual.screen import Screen
+from textual.scroll_view import ScrollView
 from textual.widgets import Footer
+
+
+def refresh_scrollbars_now(view: ScrollView) -> None:
+    """Show or hide ``view``'s scrollbars in the layout that is coming.
+
+    ``ScrollView._refresh_scrollbars`` (private): without it, a new virtual
+    size shows its scrollbars only in a second layout, which the first one
+    asks for, and a big table lays out twice.
+    """
+    view._refresh_scrollbars()
+
+
+# The footer ----------------------------------------------------------------------
+#
+# Textual's ``Footer`` recomposes (removes and mounts a widget per key) on every
+# focus change. Moving between the function table and the callers table shows
+# the same keys, and the rebuild cost more than the view switch itself: it
+# restyled every new key widget and left them behind as cyclic garbage for the
+# next full collection. ``Footer.bindings_changed`` is the (undocumented) hook
+# Textual calls on such a change; ``KeysFooter`` overrides it.
 
 
 def shown_keys(screen: Screen[object]) -> tuple[Hashable, ...]:
