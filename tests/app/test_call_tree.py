@@ -189,3 +189,29 @@ async def test_a_chain_100000_deep_opens_and_renders(tmp_path: Path) -> None:
         assert "99999·" in view.render_line(view.cursor_row + 1 - int(view.scroll_y)).text
         await pilot.press("home", "left")
         assert len(view.rows) == 1
+
+
+async def test_under_no_color_the_tree_cursor_is_as_visible_as_the_tables(
+    small_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tuiprof.app import TuiprofApp
+    from tuiprof.screens.main import MainScreen
+    from tuiprof.views.cursor_lines import CURSOR_COMPONENT
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = TuiprofApp(load_profile([str(small_path)]))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.table.get_component_rich_style(CURSOR_COMPONENT).reverse
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.pause()
+        tree = screen.call_tree
+        assert isinstance(tree, CallTreeView) and tree.has_focus
+        tree_cursor = tree.get_component_rich_style(CURSOR_COMPONENT)
+        assert tree_cursor.reverse and tree_cursor.bold
+        await pilot.press("f")
+        await pilot.pause()
+        assert screen.table.get_component_rich_style(CURSOR_COMPONENT).reverse

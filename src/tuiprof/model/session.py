@@ -112,13 +112,8 @@ class Session:
 
     def toggle_hidden(self, what: Hidden) -> None:
         """Hide what is shown, or show what is hidden."""
-        query = self.table.query
-        if what == "import_system":
-            self.table.set_hidden(import_system=not query.hide_import_system)
-        elif what == "stdlib":
-            self.table.set_hidden(stdlib=not query.hide_stdlib)
-        else:
-            self.table.set_hidden(builtins=not query.hide_builtins)
+        hidden: bool = getattr(self.table.query, f"hide_{what}")
+        self.table.set_hidden(**{what: not hidden})
 
     # Warm-up -----------------------------------------------------------------
 
