@@ -60,13 +60,15 @@ class EdgeRows(Sequence[Edge]):
 
     def sort(self, key: SortKey, reverse: bool) -> None:
         """Sort by ``key``; ties keep their order from the last sort, as ``list.sort``."""
-        figures = list(map(edge_figures, self._raws))
+        # One C-level pass turns the records into the four figure columns.
+        columns = tuple(zip(*map(edge_figures, self._raws), strict=True)) or ((), (), (), ())
+        ncalls, primitive_calls, tottime, cumtime = columns
         values = sort_values(
             key,
-            [f[0] for f in figures],
-            [f[1] for f in figures],
-            [f[2] for f in figures],
-            [f[3] for f in figures],
+            ncalls,
+            primitive_calls,
+            tottime,
+            cumtime,
             lambda: list(map(self._name_of, self._ends)),
         )
         self._order.sort(key=values.__getitem__, reverse=reverse)

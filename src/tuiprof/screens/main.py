@@ -102,10 +102,6 @@ class MainScreen(Screen[None]):
         return self.query_one(FunctionTable)
 
     @property
-    def callers_view(self) -> Widget:
-        return self._views["callers"]
-
-    @property
     def history_bar(self) -> HistoryBar:
         return self.query_one(HistoryBar)
 
@@ -126,11 +122,6 @@ class MainScreen(Screen[None]):
     def call_tree(self) -> Widget | None:
         """The call tree, once it was first shown."""
         return self.view_widget("tree")
-
-    @property
-    def source_view(self) -> Widget | None:
-        """The source view, once it was first shown."""
-        return self.view_widget("source")
 
     def refresh_status(self) -> None:
         self.query_one(StatusHeader).show(
