@@ -184,3 +184,14 @@ def test_subtree_figures_are_parts_of_the_functions(profiles: dict[str, Profile]
     assert figures.cumtime(profile, shared) == pytest.approx(
         profile.callers_raw[shared][profile.keys[light]][3]  # type: ignore[index]
     )
+
+
+@pytest.mark.parametrize("sample", ["taylor", "particles", "bottlenecks"])
+def test_samples_start_at_the_program(samples: Path, sample: str) -> None:
+    profile = load_profile([str(samples / f"{sample}.prof")])
+    tree = CallTree(profile)
+    first = tree.roots()[0]
+    assert name(profile, first) == "<built-in method builtins.exec>"
+    assert first.cumtime >= 0.9 * profile.total_time
+    path = [name(profile, node) for node in tree.hot_path(first)]
+    assert path[1:3] == ["<module>", "main"]
