@@ -135,7 +135,7 @@ class CallTree:
         kids: list[TreeNode] = []
         append = kids.append
         for callee, raw in p.callee_index()[fid]:
-            if type(raw) is tuple:
+            if isinstance(raw, tuple):
                 # edge_share's rule for timed edges, inlined: a node of 10,000
                 # children builds them all.
                 nc, cc, tt, ct = raw

@@ -137,6 +137,7 @@ class Profile:
     _labels: list[str] | None = field(default=None, repr=False)
     _unaccounted: list[int] = field(default_factory=list, repr=False)
     """Per function, the calls that no caller in the profile accounts for."""
+    _roots: list[int] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _edge_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _decoded: object = field(default=None, repr=False)
@@ -301,11 +302,14 @@ class Profile:
         For ``python -m cProfile -o`` that is the one ``exec`` running the
         script (nested ``exec`` calls of imports have callers) and the
         profiler's ``disable``; for ``runcall`` its function. Largest root
-        cumulative time first (:meth:`root_cumtime`). When every call has a
-        caller (a profile of one big cycle), the function with the largest
-        cumulative time stands in as the root.
+        cumulative time first (its share, :meth:`root_share`, of its cumulative
+        time). When every call has a caller (a profile of one big cycle), the
+        function with the largest cumulative time stands in as the root.
+        Worked out once, with the callee index.
         """
         self.callee_index()
+        if self._roots is not None:
+            return list(self._roots)
         unaccounted = self._unaccounted
         roots = [
             fid
@@ -315,7 +319,8 @@ class Profile:
         if not roots and self.keys:
             roots = [max(range(len(self.keys)), key=self.cumtime.__getitem__)]
         roots.sort(key=lambda fid: (-self.root_share(fid) * self.cumtime[fid], fid))
-        return roots
+        self._roots = roots
+        return list(roots)
 
     def root_share(self, fid: int) -> float:
         """The part of ``fid`` its root holds: unaccounted primitive calls over primitive calls."""

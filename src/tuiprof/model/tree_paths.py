@@ -17,8 +17,12 @@ import heapq
 from tuiprof.model.profile import Profile
 from tuiprof.model.shares import edge_share
 
-MAX_SETTLED = 200_000
-"""Functions looked at before the best root reached so far is taken."""
+MAX_SETTLED = 20_000
+"""Functions looked at before giving up the search for the best path.
+
+Then (in a big profile whose shares fall off fast, the search would settle
+most of it) the path climbs from the function through the caller whose edge
+holds the most of it, at each step, to a root: :func:`climb`."""
 
 
 def heaviest_path(profile: Profile, fid: int) -> list[int] | None:
@@ -57,8 +61,36 @@ def heaviest_path(profile: Profile, fid: int) -> list[int] | None:
             count += 1
             heapq.heappush(heap, (-step, count, caller, current))
     if best_root < 0:
-        return None
+        return climb(profile, fid, roots) if len(settled) >= MAX_SETTLED else None
     path = [best_root]
     while path[-1] != fid:
         path.append(below[path[-1]])
     return path
+
+
+def climb(profile: Profile, fid: int, roots: dict[int, float]) -> list[int] | None:
+    """A path from a root down to ``fid``, found by climbing through the heaviest callers.
+
+    Each step takes the caller, not yet on the path, whose edge holds the most
+    of the function above it; None when the climb ends before a root.
+    """
+    callers_raw = profile.checked_callers()
+    find = profile.index.get
+    chain = [fid]
+    seen = {fid}
+    while chain[-1] not in roots:
+        current = chain[-1]
+        best, best_share = -1, -1.0
+        for key, raw in callers_raw[current].items():
+            caller = find(key)
+            if caller is None or caller in seen:
+                continue
+            share = edge_share(profile, caller, current, raw)
+            if share > best_share:
+                best, best_share = caller, share
+        if best < 0:
+            return None
+        chain.append(best)
+        seen.add(best)
+    chain.reverse()
+    return chain
