@@ -54,7 +54,7 @@ def build_open_parser() -> argparse.ArgumentParser:
         prog="tuiprof",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="commands: tuiprof stats --help, tuiprof export --help",
+        epilog="commands: tuiprof stats --help, tuiprof export --help, tuiprof tree --help",
     )
     parser.add_argument("--version", action="version", version=f"tuiprof {__version__}")
     parser.add_argument("files", nargs="+", metavar="FILE", help=".prof and/or .lprof files")
