@@ -256,7 +256,11 @@ class CallTreeView(CursorLinesView):
             return True
         fids = heaviest_path(self.profile, fid)
         if fids is None:
-            return False
+            # No root leads to it (a cycle no call entered): a row showing it, if any.
+            row = self.rows.index_of_fid(fid)
+            if row >= 0:
+                self.move_cursor(row)
+            return row >= 0
         path = self.call_tree.follow(fids)
         row = next(i for i, node in enumerate(self.rows.rows) if node is path[0])
         last = self.rows.open_path(row, path)
