@@ -17,7 +17,7 @@ import heapq
 from tuiprof.model.profile import Profile
 from tuiprof.model.shares import edge_share
 
-MAX_SETTLED = 20_000
+MAX_SETTLED = 4_000
 """Functions looked at before giving up the search for the best path.
 
 Then (in a big profile whose shares fall off fast, the search would settle
