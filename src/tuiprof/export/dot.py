@@ -107,7 +107,7 @@ def build_graph(
         function = gprof2dot.Function(fid, node_name(keys[fid]))
         function.filename = printable(keys[fid][0])
         ncalls = called[fid]
-        function.called = round(ncalls) if ncalls >= 0 else None
+        function.called = _count(ncalls) if ncalls >= 0 else None
         function[gprof2dot.TIME] = tottime[fid]
         function[gprof2dot.TOTAL_TIME] = cumtime[fid]
         function[gprof2dot.TIME_RATIO] = prune_weight(tottime[fid], total)
@@ -137,7 +137,7 @@ def build_graph(
             if prune_weight(edge_total, total) < edge_min:
                 continue
             call = gprof2dot.Call(fid)
-            call[gprof2dot.CALLS] = round(calls)
+            call[gprof2dot.CALLS] = _count(calls)
             call[gprof2dot.TOTAL_TIME] = edge_total
             call[gprof2dot.TOTAL_TIME_RATIO] = prune_weight(edge_total, total)
             functions[caller].calls[fid] = call
@@ -146,6 +146,11 @@ def build_graph(
     graph[gprof2dot.TIME_RATIO] = 1.0
     graph[gprof2dot.TOTAL_TIME_RATIO] = 1.0
     return graph
+
+
+def _count(calls: float) -> int:
+    """A whole call count for a label: an estimated part of a call reads 1, not 0."""
+    return max(1, round(calls)) if calls > 0 else 0
 
 
 def _scaled(column: Sequence[float], share: dict[int, float]) -> list[float]:
