@@ -9,6 +9,7 @@ Rich are never imported here.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from collections.abc import Iterator
@@ -19,8 +20,9 @@ from tuiprof.export.text import printable
 from tuiprof.model.calltree import CallTree, TreeNode
 from tuiprof.model.format import format_percent, format_time
 from tuiprof.model.loaders import load_profile
+from tuiprof.model.partial_callees import PartialCallees
 from tuiprof.model.profile import Profile
-from tuiprof.model.tree_outline import OutlineRow, outline
+from tuiprof.model.tree_outline import OutlineRow, least_time, outline
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -38,7 +40,12 @@ def run_tree(options: argparse.Namespace) -> int:
     if not profile.has_call_data:
         print("tuiprof: line data only: there are no calls to make a tree of", file=sys.stderr)
         return EXIT_INPUT
-    tree = CallTree(profile)
+    # Only nodes this big are opened, and a node holds at most its function:
+    # the callees of these functions are all the outline needs (others are
+    # found on demand, for the hot path's small end).
+    least = least_time(profile, options.min_percent)
+    big = itertools.compress(range(len(profile)), map(least.__le__, profile.cumtime))
+    tree = CallTree(profile, PartialCallees(profile, big))
     try:
         tops = [tree.under(find_top(profile, options.root))] if options.root else tree.roots()
     except ScopeError as error:

@@ -229,3 +229,22 @@ def test_expanding_10000_children_builds_each_once(tmp_path: Path) -> None:
     assert len(rows) == n + 1
     assert tree.children(rows.rows[0]) is tree.children(rows.rows[0])  # cached
     assert not any(node.estimated for node in rows.rows)  # main holds all of itself
+
+
+def test_calls_from_a_caller_missing_from_the_file_enter_at_the_top(tmp_path: Path) -> None:
+    from tuiprof.model.partial_callees import PartialCallees
+
+    ghost = ("gone.py", 1, "ghost")
+    stats = {
+        MAIN: (1, 1, 0.1, 4.0, {}),
+        A: (3, 3, 3.0, 3.0, {MAIN: (2, 2, 2.0, 2.0), ghost: (1, 1, 1.0, 1.0)}),
+    }
+    indexed = build(tmp_path, stats)
+    partial = build(tmp_path, stats, "again.prof")
+    PartialCallees(partial, [indexed.find(MAIN)])
+    for profile in (indexed, partial):
+        a = profile.find(A)
+        assert profile.root_calls(a) == 1 and profile.root_share(a) == pytest.approx(1 / 3)
+        roots = CallTree(profile).roots()
+        assert [profile.keys[r.fid] for r in roots] == [MAIN, A]
+        assert roots[1].estimated and roots[1].cumtime == pytest.approx(1.0)

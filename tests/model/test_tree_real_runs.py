@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -195,3 +196,27 @@ def test_samples_start_at_the_program(samples: Path, sample: str) -> None:
     assert first.cumtime >= 0.9 * profile.total_time
     path = [name(profile, node) for node in tree.hot_path(first)]
     assert path[1:3] == ["<module>", "main"]
+
+
+@pytest.mark.parametrize("run", [*SCRIPTS, "app-profile"])
+def test_partial_callees_give_the_same_outline(real_runs: dict[str, Path], run: str) -> None:
+    from tuiprof.model.partial_callees import PartialCallees
+    from tuiprof.model.tree_outline import least_time, outline
+
+    def rows(tree: CallTree) -> list[tuple[Any, ...]]:
+        return [
+            (r.level, r.folded)
+            if r.node is None
+            else (r.level, r.node.fid, r.node.ncalls, r.node.cumtime, r.node.estimated)
+            for r in outline(tree, tree.roots(), min_percent=2.0)
+        ]
+
+    indexed = load_profile([str(real_runs[run])])
+    partial = load_profile([str(real_runs[run])])
+    least = least_time(partial, 2.0)
+    big = [fid for fid in range(len(partial)) if partial.cumtime[fid] >= least]
+    source = PartialCallees(partial, big)
+    assert rows(CallTree(partial, source)) == rows(CallTree(indexed))
+    assert partial.roots() == indexed.roots()
+    some = len(partial) // 2
+    assert source(some) == indexed.callee_index()[some]  # found on demand

@@ -19,11 +19,11 @@ Every walk here is a loop, never a recursive call: a call chain can be
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from tuiprof.model.profile import Profile
+from tuiprof.model.profile import Profile, RawEdge
 from tuiprof.model.shares import WHOLE, edge_share
 from tuiprof.model.tree_paths import heaviest_path
 
@@ -74,12 +74,21 @@ class CallTree:
     the subtree exports.
     """
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(
+        self,
+        profile: Profile,
+        callees: Callable[[int], Sequence[tuple[int, RawEdge]]] | None = None,
+    ) -> None:
+        """``callees`` gives a function's callee edges (default: the callee index)."""
         self.profile = profile
+        self.callees = callees if callees is not None else self._indexed
         self._roots: list[TreeNode] | None = None
         self._children: dict[int, list[TreeNode]] = {}
         # id(node) -> node keeps each cached node alive, so ids are never reused.
         self._alive: dict[int, TreeNode] = {}
+
+    def _indexed(self, fid: int) -> Sequence[tuple[int, RawEdge]]:
+        return self.profile.callee_index()[fid]
 
     def roots(self) -> list[TreeNode]:
         """Where calls enter the profile, largest first (see :meth:`Profile.roots`)."""
@@ -111,7 +120,7 @@ class CallTree:
 
     def has_children(self, node: TreeNode) -> bool:
         """Can this node be expanded? (Cheap: no nodes are built.)"""
-        return not node.recursive and bool(self.profile.callee_index()[node.fid])
+        return not node.recursive and bool(self.callees(node.fid))
 
     def children(self, node: TreeNode, on_path: set[int] | None = None) -> list[TreeNode]:
         """The callees of the node's function along this path, largest cumtime first.
@@ -134,7 +143,7 @@ class CallTree:
         tottime, cumtime, primitive = p.tottime, p.cumtime, p.primitive_calls
         kids: list[TreeNode] = []
         append = kids.append
-        for callee, raw in p.callee_index()[fid]:
+        for callee, raw in self.callees(fid):
             if isinstance(raw, tuple):
                 # edge_share's rule for timed edges, inlined: a node of 10,000
                 # children builds them all.

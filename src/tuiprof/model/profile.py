@@ -138,6 +138,7 @@ class Profile:
     _unaccounted: list[int] = field(default_factory=list, repr=False)
     """Per function, the calls that no caller in the profile accounts for."""
     _roots: list[int] | None = field(default=None, repr=False)
+    _roots_counted: bool = field(default=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _edge_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _decoded: object = field(default=None, repr=False)
@@ -262,8 +263,14 @@ class Profile:
                 callees[caller].append((callee, raw))
             else:
                 outside.append((callee, raw))
-        self._unaccounted = self._count_unaccounted(outside)
+        self.count_roots(outside)
         return callees
+
+    def count_roots(self, outside: list[tuple[int, RawEdge]]) -> None:
+        """Count each function's unaccounted calls, given the edges from outside the profile."""
+        if not self._roots_counted:
+            self._unaccounted = self._count_unaccounted(outside)
+            self._roots_counted = True
 
     def _count_unaccounted(self, outside: list[tuple[int, RawEdge]]) -> list[int]:
         """Per function, its calls minus those its callers in the profile made.
@@ -291,7 +298,8 @@ class Profile:
 
     def root_calls(self, fid: int) -> int:
         """The primitive calls of ``fid`` that its callers in the profile do not account for."""
-        self.callee_index()
+        if not self._roots_counted:
+            self.callee_index()
         if not self._unaccounted:
             return 0
         return max(0, min(self._unaccounted[fid], self.primitive_calls[fid]))
@@ -307,7 +315,8 @@ class Profile:
         function with the largest cumulative time stands in as the root.
         Worked out once, with the callee index.
         """
-        self.callee_index()
+        if not self._roots_counted:
+            self.callee_index()
         if self._roots is not None:
             return list(self._roots)
         unaccounted = self._unaccounted

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tuiprof.model.calltree import CallTree, TreeNode
+from tuiprof.model.profile import Profile
 
 DEFAULT_DEPTH = 12
 DEFAULT_MIN_PERCENT = 1.0
@@ -23,6 +24,12 @@ class OutlineRow:
     level: int
     node: TreeNode | None
     folded: int = 0
+
+
+def least_time(profile: Profile, min_percent: float) -> float:
+    """The cumulative time a node needs to be opened: ``min_percent`` of the total."""
+    total = profile.total_time
+    return total * min_percent / 100.0 if total > 0 else 0.0
 
 
 def outline(
@@ -38,8 +45,7 @@ def outline(
     ``min_percent`` of the profile's total time, or is on the hot path of
     the first top.
     """
-    total = tree.profile.total_time
-    least = total * min_percent / 100.0 if total > 0 else 0.0
+    least = least_time(tree.profile, min_percent)
     hot: set[int] = set()
     if tops:
         hot = {id(node) for node in tree.hot_path(tops[0])[: depth + 1]}
