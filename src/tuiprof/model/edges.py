@@ -52,7 +52,7 @@ def check_callers(path: str, callers: Sequence[Any]) -> None:
     if not kinds <= {tuple, int}:
         raise ProfileError(path, "has caller records of an unexpected shape")
     bare = edges if kinds == {int} else [edge for edge in edges if type(edge) is int]
-    if bare and not (-COUNT_LIMIT <= min(bare) and max(bare) < COUNT_LIMIT):
+    if bare and not (min(bare) >= -COUNT_LIMIT and max(bare) < COUNT_LIMIT):
         raise ProfileError(path, "has call counts too large to be real (2**63 or more)")
     timed = edges if kinds == {tuple} else [edge for edge in edges if type(edge) is tuple]
     if not timed:
@@ -97,12 +97,12 @@ def _check_edge_figures(path: str, timed: list[tuple[Any, ...]]) -> None:
     if not isinstance(times, float) or not math.isfinite(times):
         raise ProfileError(path, "has times that are not finite numbers (NaN or infinity)")
     if not (
-        -COUNT_LIMIT <= min(min(columns[0]), min(columns[1]))
+        min(min(columns[0]), min(columns[1])) >= -COUNT_LIMIT
         and max(max(columns[0]), max(columns[1])) < COUNT_LIMIT
     ):
         raise ProfileError(path, "has call counts too large to be real (2**63 or more)")
     if not (
-        -TIME_LIMIT <= min(min(columns[2]), min(columns[3]))
+        min(min(columns[2]), min(columns[3])) >= -TIME_LIMIT
         and max(max(columns[2]), max(columns[3])) <= TIME_LIMIT
     ):
         raise ProfileError(path, TIME_PROBLEM)

@@ -93,9 +93,8 @@ def is_plain_key(key: object) -> bool:
     Floats are refused: ``1.0`` and ``2.0 ** -61`` share a hash, and so
     could thousands of crafted keys.
     """
-    kind = type(key)
-    if kind is tuple:
-        return len(key) <= 8 and all(_plain_atom(item) for item in key)  # type: ignore[arg-type]
+    if type(key) is tuple:
+        return len(key) <= 8 and all(map(_plain_atom, key))
     return _plain_atom(key)
 
 
@@ -117,6 +116,9 @@ _CODE_LAYOUTS: tuple[tuple[str, int, tuple[str, ...]], ...] = (
     ("3.0", 5, ("b", "t", "t", "t", "t", "t", "s", "s", "#", "b")),
     ("2.7", 4, ("b", "t", "t", "t", "t", "t", "s", "s", "#", "b")),
 )
+
+
+_FIELD_TYPES: dict[str, type] = {"b": bytes, "t": tuple}
 
 
 class _Reader:
@@ -433,9 +435,9 @@ def _code_with(r: _Reader, depth: int, layout: tuple[str, int, tuple[str, ...]])
             if not isinstance(value, str):
                 raise MarshalError("bad marshal data: a malformed code object")
             texts.append(value)
-        elif kind == "b" and not isinstance(value, bytes):
-            raise MarshalError("bad marshal data: a malformed code object")
-        elif kind == "t" and not isinstance(value, tuple):
+        elif (kind == "b" and not isinstance(value, bytes)) or (
+            kind == "t" and not isinstance(value, tuple)
+        ):
             raise MarshalError("bad marshal data: a malformed code object")
     filename, name = texts[0], texts[1]
     qualname = texts[2] if len(texts) > 2 else name

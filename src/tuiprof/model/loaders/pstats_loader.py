@@ -26,9 +26,9 @@ from tuiprof.model.edges import (
 )
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.marshal_decode import decode
-from tuiprof.model.safe_marshal import CodePlaceholder, MarshalError
 from tuiprof.model.names import FunctionKey
 from tuiprof.model.profile import RawCallers
+from tuiprof.model.safe_marshal import CodePlaceholder, MarshalError
 
 RawStats = dict[FunctionKey, tuple[int, int, float, float, RawCallers]]
 
@@ -207,7 +207,7 @@ def _checked_part(path: str, stats: RawStats, columns: Columns, warnings: list[s
         raise ProfileError(path, "has call counts that are not integers") from None
     if type(calls) is not int or type(primitive) is not int or _has_bools(nc, cc):
         raise ProfileError(path, "has call counts that are not integers")
-    if nc and not (-COUNT_LIMIT <= min(min(nc), min(cc)) and max(max(nc), max(cc)) < COUNT_LIMIT):
+    if nc and not (min(min(nc), min(cc)) >= -COUNT_LIMIT and max(max(nc), max(cc)) < COUNT_LIMIT):
         raise ProfileError(path, "has call counts too large to be real (2**63 or more)")
     try:
         total_time = _sum_in_order(tt)
@@ -220,7 +220,7 @@ def _checked_part(path: str, stats: RawStats, columns: Columns, warnings: list[s
         raise ProfileError(path, "has times that are not numbers")
     if not math.isfinite(check):
         raise ProfileError(path, "has times that are not finite numbers (NaN or infinity)")
-    if tt and not (-TIME_LIMIT <= min(min(tt), min(ct)) and max(max(tt), max(ct)) <= TIME_LIMIT):
+    if tt and not (min(min(tt), min(ct)) >= -TIME_LIMIT and max(max(tt), max(ct)) <= TIME_LIMIT):
         raise ProfileError(path, TIME_PROBLEM)
     if tt and (min(tt) < 0 or min(ct) < 0):
         warnings.append(
