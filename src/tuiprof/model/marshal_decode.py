@@ -45,10 +45,13 @@ _OK, _TRUNCATED, _REFUSED, _NO_MEMORY = 0, 10, 11, 12
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
-    """A decoded value, and whether Python 2 wrote it (its byte strings are text)."""
+    """A decoded value, and what its keys may hold that a pstats key should not."""
 
     value: object
     python2: bool
+    """Python 2 wrote it: its byte strings are text."""
+    has_code: bool = False
+    """It holds code objects, as placeholders (the safe reader's output only)."""
 
 
 def decode(data: bytes) -> Decoded:
@@ -67,7 +70,7 @@ def decode(data: bytes) -> Decoded:
         if verdict == -signal.SIGXCPU:
             raise MarshalError("it would take far longer to decode than its size can justify")
     decoded = loads(data)
-    return Decoded(decoded.value, decoded.python2)
+    return Decoded(decoded.value, decoded.python2, decoded.has_code)
 
 
 def _stdlib_loads(data: bytes) -> object:

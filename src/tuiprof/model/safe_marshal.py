@@ -131,6 +131,7 @@ class _Reader:
         self.python3 = False
         """Whether a code only Python 3 writes was seen (a reference, a short string)."""
         self.code_layout: tuple[str, int, tuple[str, ...]] | None = None
+        self.has_code = False
 
     # -- raw fields ---------------------------------------------------------
 
@@ -439,6 +440,7 @@ def _code_with(r: _Reader, depth: int, layout: tuple[str, int, tuple[str, ...]])
             kind == "t" and not isinstance(value, tuple)
         ):
             raise MarshalError("bad marshal data: a malformed code object")
+    r.has_code = True
     filename, name = texts[0], texts[1]
     qualname = texts[2] if len(texts) > 2 else name
     return CodePlaceholder(name, qualname, filename, firstlineno)
@@ -468,10 +470,12 @@ class Decoded:
     """No code only Python 3 writes was seen: byte strings are Python 2's text."""
     used: int
     """How many bytes the value took."""
+    has_code: bool = False
+    """Whether a code object was read (now a :class:`CodePlaceholder`)."""
 
 
 def loads(data: bytes) -> Decoded:
     """Decode one marshal value from the start of ``data``; :class:`MarshalError` if refused."""
     reader = _Reader(data)
     value = reader.read(0)
-    return Decoded(value, not reader.python3, reader.pos)
+    return Decoded(value, not reader.python3, reader.pos, reader.has_code)

@@ -80,7 +80,7 @@ def parse_pstats_part(path: str, data: bytes, *, check_edges: bool = True) -> Ps
         stats = dict(stats)
         del stats[SAMPLED_MARKER]
         warnings.append(f"{path}: sampled profile; call counts are sample counts")
-    if not _keys_are_plain(path, stats):
+    if not _keys_are_plain(path, stats) or decoded.python2 or decoded.has_code:
         # A code object inside a key (the pure-Python profile module), or
         # Python 2's byte strings. Rare, so the slow path may rebuild every
         # key and every caller reference.
