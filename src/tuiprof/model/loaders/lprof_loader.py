@@ -137,7 +137,7 @@ def _check(path: str, timings: Any, unit: Any, size: int) -> RawTimings:
                 raise ProfileError(path, shape)
             if type(time) not in (int, float):
                 raise ProfileError(path, shape)
-            if not math.isfinite(time):
+            if type(time) is float and not math.isfinite(time):
                 raise ProfileError(path, "has line times that are not finite numbers")
             if not 0 <= line <= LINE_LIMIT:
                 raise ProfileError(path, LINE_PROBLEM)
