@@ -87,6 +87,7 @@ def test_linestats_of_any_shape(timings: dict[Any, Any], unit: Any) -> None:
 _good_key = st.tuples(_names, st.integers(0, 5000), _names)
 _good_times = st.floats(min_value=-1.0, max_value=1e6, allow_nan=False)
 _good_counts = st.integers(-1, 10**9)
+_good_edge = st.tuples(_good_counts, _good_counts, _good_times, _good_times)
 _good_stats = st.dictionaries(
     _good_key,
     st.tuples(
