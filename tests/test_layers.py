@@ -36,6 +36,9 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+MODULES = frozenset(module_name(path) for path in PACKAGE.rglob("*.py"))
+
+
 def _is_type_checking(test: ast.expr) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
         isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
@@ -60,9 +63,13 @@ def imports_of(path: Path) -> Iterator[str]:
                 if child.level:
                     parent = package.split(".")[: len(package.split(".")) - child.level + 1]
                     base = ".".join([*parent, base]) if base else ".".join(parent)
-                yield base
-                # ``from tuiprof.views import registry`` imports a module.
-                yield from (f"{base}.{alias.name}" for alias in child.names)
+                # ``from tuiprof.model import session`` depends on that module
+                # (a package's __init__ runs for any of its modules anyway).
+                submodules = [f"{base}.{alias.name}" for alias in child.names]
+                found = [name for name in submodules if name in MODULES]
+                yield from found
+                if len(found) < len(submodules):
+                    yield base
             pending.append(child)
 
 

@@ -23,7 +23,7 @@ from tuiprof.model.calltree import CallTree, TreeNode, TreeRows
 from tuiprof.model.format import format_percent, format_time
 from tuiprof.model.profile import Profile
 from tuiprof.model.session import Session
-from tuiprof.model.tree_path import caller_chain
+from tuiprof.model.tree_paths import heaviest_path
 from tuiprof.views.cursor_lines import CURSOR_COMPONENT, CursorLinesView, fit
 
 MAX_INDENT = 16
@@ -61,7 +61,8 @@ def node_cells(profile: Profile, node: TreeNode) -> tuple[str, str, str, str]:
 class CallTreeView(CursorLinesView):
     """The call tree of a profile, one row per node, opened on demand.
 
-    Figures one level below a function are the edge's own; deeper ones are
+    Roots hold the calls no recorded caller accounts for; figures below a
+    node holding its whole function are the edge's own; others are
     estimates (pstats keeps only caller→callee totals) and read ``~``.
     A callee already on the path (recursion, a cycle) is marked ``↻`` and
     never opened.
@@ -229,22 +230,28 @@ class CallTreeView(CursorLinesView):
         self.post_message(FunctionChosen(self.session, self.rows.rows[row].fid))
 
     def reveal(self, fid: int | None) -> bool:
-        """Put the cursor on a row of ``fid``, opening a path down to it if needed.
+        """Put the cursor on the heaviest node of ``fid``, opening the path down to it.
 
-        The path goes up from ``fid`` through its largest callers to a root.
-        Returns False when no such path exists.
+        The path is :func:`~tuiprof.model.tree_paths.heaviest_path`'s.
+        Returns False when no root leads to ``fid``.
         """
         if fid is None or not self.session.holds(fid):
             return False
         current = self.cursor_node
         if current is not None and current.fid == fid:
             return True
-        row = self.rows.index_of_fid(fid)
-        if row < 0:
-            row = self._open_path_to(fid)
-        if row < 0:
-            return False
-        self.move_cursor(row)
+        fids = heaviest_path(self.profile, fid)
+        if fids is None:
+            # No root leads to it (a cycle no call entered): a row showing it, if any.
+            row = self.rows.index_of_fid(fid)
+            if row >= 0:
+                self.move_cursor(row)
+            return row >= 0
+        path = self.call_tree.follow(fids)
+        row = next(i for i, node in enumerate(self.rows.rows) if node is path[0])
+        last = self.rows.open_path(row, path)
+        self.rows_changed()
+        self.move_cursor(last)
         return True
 
     # What every view of the registry offers ----------------------------------
@@ -260,20 +267,6 @@ class CallTreeView(CursorLinesView):
 
     def call_graph_ready(self) -> None:
         """The tree is built only once the call graph is ready."""
-
-    def _open_path_to(self, fid: int) -> int:
-        roots = {node.fid: i for i, node in enumerate(self.rows.rows) if node.depth == 0}
-        chain = caller_chain(self.profile, fid, roots)
-        if chain is None:
-            return -1
-        row = roots[chain[0]]
-        path = [self.rows.rows[row]]
-        for step in chain[1:]:
-            kids = self.call_tree.children(path[-1])
-            path.append(next(k for k in kids if k.fid == step))
-        last = self.rows.open_path(row, path)
-        self.rows_changed()
-        return last
 
 
 def _fit_right(text: str, width: int) -> str:
