@@ -24,6 +24,7 @@ from tuiprof.keymap import keymap_path, load_keymap
 from tuiprof.messages import CallGraphReady, ProfileFailed, ProfileLoaded
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.history import History
+from tuiprof.model.names import visible
 from tuiprof.model.profile import Profile
 from tuiprof.model.source import SourceFinder
 
@@ -50,7 +51,8 @@ class LoadingScreen(Screen[None]):
         self.paths = paths
 
     def compose(self) -> ComposeResult:
-        yield Static(f"loading {', '.join(Path(p).name for p in self.paths)}…", markup=False)
+        names = ", ".join(visible(Path(p).name) for p in self.paths)
+        yield Static(f"loading {names}…", markup=False)
         yield LoadingIndicator()
 
 
@@ -127,7 +129,9 @@ class TuiprofApp(App[int]):
         if result.keys:
             self.set_keymap(result.keys)
         for notice in result.notices:
-            self.notify(notice, title="Keymap", severity="warning", timeout=8)
+            self.notify(
+                visible(notice), title="Keymap", severity="warning", timeout=8, markup=False
+            )
 
     @work(thread=True, exclusive=True, group="load")
     def _load(self, paths: Sequence[str]) -> None:
@@ -180,7 +184,8 @@ class TuiprofApp(App[int]):
         except ProfileError as error:
             # The profile now holds no edges; the functions stay browsable.
             self.notify(
-                f"{error}; callers and callees are not shown",
+                visible(f"{error}; callers and callees are not shown"),
+                markup=False,
                 title="Bad caller records",
                 severity="error",
                 timeout=12,

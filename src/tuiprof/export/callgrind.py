@@ -9,7 +9,7 @@ at once, as pyprof2calltree's ``pstats2entries`` does, 300,000 functions and
 way the data is normalized:
 
 - names and file names holding control characters are escaped
-  (:func:`~tuiprof.export.text.printable`), so a newline cannot end a record;
+  (:func:`~tuiprof.model.names.visible`), so a newline cannot end a record;
 - the pure-Python ``profile`` module's bare call counts become
   ``(n, n, 0, estimate)`` edges, the estimate being the callee's cumulative
   time in proportion to the calls (what gprof2dot assumes too);
@@ -54,8 +54,7 @@ from typing import Any, TextIO
 from pyprof2calltree import CalltreeConverter, Code, Entry, Subentry
 
 from tuiprof import __version__
-from tuiprof.export.text import printable
-from tuiprof.model.names import FunctionKey
+from tuiprof.model.names import FunctionKey, visible
 from tuiprof.model.profile import Profile, RawEdge
 
 SCALE = 1_000_000_000
@@ -88,7 +87,7 @@ def output_keys(profile: Profile, fids: Sequence[int]) -> dict[int, FunctionKey]
     taken: set[FunctionKey] | None = None
     for fid in fids:
         file, line, name = key = profile.keys[fid]
-        safe = (printable(file), line, printable(name))
+        safe = (visible(file), line, visible(name))
         if safe == key:
             continue
         if taken is None:

@@ -27,8 +27,8 @@ from typing import TextIO
 
 import gprof2dot
 
-from tuiprof.export.text import printable, shortened
-from tuiprof.model.names import FunctionKey, is_builtin
+from tuiprof.export.text import shortened
+from tuiprof.model.names import FunctionKey, is_builtin, visible
 from tuiprof.model.profile import Profile
 
 THEMES = tuple(sorted(gprof2dot.themes))
@@ -48,7 +48,7 @@ def node_name(key: FunctionKey) -> str:
         text = f"{module}:{line}:{name}"
     # DotWriter truncates at 4096 characters with a warning on stderr; a
     # label that long is unreadable anyway.
-    return shortened(printable(text), 1000)
+    return shortened(visible(text), 1000)
 
 
 def build_graph(
@@ -84,7 +84,7 @@ def build_graph(
     keys = profile.keys
     for fid in kept:
         function = gprof2dot.Function(fid, node_name(keys[fid]))
-        function.filename = printable(keys[fid][0])
+        function.filename = visible(keys[fid][0])
         ncalls = profile.ncalls[fid]
         function.called = ncalls if ncalls >= 0 else None
         function[gprof2dot.TIME] = profile.tottime[fid]
