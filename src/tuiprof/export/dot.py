@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
 from collections.abc import Sequence
 from typing import TextIO
 
 import gprof2dot
 
 from tuiprof.export.text import shortened
+from tuiprof.model.format import per_call
 from tuiprof.model.names import FunctionKey, is_builtin, visible
 from tuiprof.model.profile import Profile
 
@@ -71,7 +73,7 @@ def build_graph(
     """
     chosen: Sequence[int] = range(len(profile)) if fids is None else fids
     cumtime = profile.cumtime
-    largest = max(itertools.chain((profile.total_time,), map(cumtime.__getitem__, chosen)))
+    largest = finite(max(itertools.chain((profile.total_time,), map(cumtime.__getitem__, chosen))))
     node_min = node_threshold / 100.0
     edge_min = edge_threshold / 100.0
     kept = [fid for fid in chosen if not prune_weight(cumtime[fid], largest) < node_min]
@@ -87,8 +89,8 @@ def build_graph(
         function.filename = visible(keys[fid][0])
         ncalls = profile.ncalls[fid]
         function.called = ncalls if ncalls >= 0 else None
-        function[gprof2dot.TIME] = profile.tottime[fid]
-        function[gprof2dot.TOTAL_TIME] = cumtime[fid]
+        function[gprof2dot.TIME] = finite(profile.tottime[fid])
+        function[gprof2dot.TOTAL_TIME] = finite(cumtime[fid])
         functions[fid] = function
     find = profile.index.get
     callers_raw = profile.checked_callers()
@@ -104,19 +106,29 @@ def build_graph(
                 # time in proportion, as gprof2dot's own pstats parser does.
                 calls = edge
                 ncalls = profile.ncalls[fid]
-                share = edge / ncalls if ncalls > 0 else 0.0
-                total = share * cumtime[fid]
+                total = finite(cumtime[fid] * per_call(edge, ncalls))
             if prune_weight(total, largest) < edge_min:
                 continue
             call = gprof2dot.Call(fid)
             call[gprof2dot.CALLS] = calls
-            call[gprof2dot.TOTAL_TIME] = total
+            call[gprof2dot.TOTAL_TIME] = finite(total)
             functions[caller].calls[fid] = call
-    graph[gprof2dot.TIME] = profile.total_time
+    graph[gprof2dot.TIME] = finite(profile.total_time)
     graph[gprof2dot.TOTAL_TIME] = largest
     graph.ratio(gprof2dot.TIME_RATIO, gprof2dot.TIME)
     graph.ratio(gprof2dot.TOTAL_TIME_RATIO, gprof2dot.TOTAL_TIME)
     return graph
+
+
+def finite(value: float) -> float:
+    """A time gprof2dot can divide: NaN is 0, an infinity the largest float.
+
+    The loaders refuse non-finite times, but a sum of finite ones can
+    overflow (files merged); gprof2dot's colours would be NaN and fail.
+    """
+    if value != value:
+        return 0.0
+    return max(-sys.float_info.max, min(value, sys.float_info.max))
 
 
 def prune_weight(time: float, largest: float) -> float:

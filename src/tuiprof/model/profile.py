@@ -141,6 +141,16 @@ class Profile:
     _decoded: object = field(default=None, repr=False)
     """The loader's decoded data, kept until :meth:`check_edges` (see :meth:`defer_edge_check`)."""
 
+    call_data_functions: int = field(init=False)
+    """How many functions came from pstats files (set when the profile is made).
+
+    The loader appends the functions only line_profiler saw after these: a
+    call count of -1 alone cannot tell them from pyinstrument's functions,
+    whose every count is -1 but whose times are recorded."""
+
+    def __post_init__(self) -> None:
+        self.call_data_functions = len(self.keys) if self.has_call_data else 0
+
     def __len__(self) -> int:
         return len(self.keys)
 
