@@ -146,9 +146,9 @@ def output_keys(profile: Profile, fids: Sequence[int]) -> dict[int, FunctionKey]
         if taken is None:
             taken = {profile.keys[i] for i in fids}
         candidate, n = safe, 1
-        while candidate in taken:
+        while candidate in taken and candidate != key:  # True == 1: the key itself
             n += 1
-            candidate = (safe[0], line, f"{safe[2]} [{n}]")
+            candidate = (safe[0], safe[1], f"{safe[2]} [{n}]")
         taken.add(candidate)
         renamed[fid] = candidate
     return renamed
