@@ -80,12 +80,15 @@ def check_target(path: Path, *, force: bool, inputs: Iterable[str | Path] = ()) 
     never replaced.
     """
     folder = path.parent
-    if path.is_dir():
-        raise _fail(path, "is a folder")
-    if not folder.is_dir():
-        raise _fail(path, f"no such folder: {visible(str(folder))}")
-    if not (path.exists() or path.is_symlink()):
-        return
+    try:
+        if path.is_dir():
+            raise _fail(path, "is a folder")
+        if not folder.is_dir():
+            raise _fail(path, f"no such folder: {visible(str(folder))}")
+        if not (path.exists() or path.is_symlink()):
+            return
+    except OSError as error:  # a name too long, a loop of symbolic links
+        raise _fail(path, _reason(error)) from None
     if not force:
         raise OutputExists(path)
     _check_replaceable(path, inputs)
