@@ -28,8 +28,7 @@ def is_terminal_safe(text: str) -> bool:
     """No character a terminal acts on, one line, and encodable as UTF-8."""
     text.encode("utf-8")  # raises on a surrogate
     return all(
-        not (ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029\u202e")
-        for ch in text
+        not (ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029\u202e") for ch in text
     )
 
 
