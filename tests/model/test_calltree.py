@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import marshal
-import time
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -215,18 +214,14 @@ def test_recursion_a_million_calls_deep(tmp_path: Path) -> None:
     assert not kids["leaf"].recursive
 
 
-def test_expanding_10000_children_is_fast(tmp_path: Path) -> None:
+def test_expanding_10000_children(tmp_path: Path) -> None:
+    # How fast is for benchmarks/test_bench_model.py (test_tree_expand_10000_children).
     n = 10_000
     stats: dict[Key, Any] = {MAIN: (1, 1, 0.0, float(n), {})}
     for i in range(n):
         stats[("wide.py", i + 1, f"g{i}")] = (1, 1, 1.0, 1.0 + i / n, {MAIN: (1, 1, 1.0, 1.0)})
     profile = build(tmp_path, stats)
-    profile.callee_index()  # built once per profile, not per expansion
-    best = float("inf")
-    for _ in range(3):
-        rows = TreeRows(CallTree(profile))
-        start = time.perf_counter()
-        rows.expand(0)
-        best = min(best, time.perf_counter() - start)
+    rows = TreeRows(CallTree(profile))
+    rows.expand(0)
     assert len(rows) == n + 1
-    assert best < 0.05
+    assert {profile.keys[row.fid] for row in rows.rows[1:]} == set(stats) - {MAIN}

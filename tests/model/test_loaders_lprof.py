@@ -61,7 +61,17 @@ def test_lines_equal_line_profilers_linestats(made: dict[str, Path]) -> None:
         assert fl.unit == stats.unit
     names = {fl.name for fl in profile.lines.values()}
     assert {"factorial", "Shape.area", "main"} <= names
-    assert profile.total_time == sum(fl.total for fl in profile.lines.values())
+
+    # Totals add one by one, in order, as pstats does (never a compensated ``sum``).
+    def in_order(values: list[float]) -> float:
+        total = 0.0
+        for value in values:
+            total += value
+        return total
+
+    for fl in profile.lines.values():
+        assert fl.total == in_order([t.seconds for t in fl.lines])
+    assert profile.total_time == in_order([fl.total for fl in profile.lines.values()])
 
 
 def test_several_lprof_files_are_summed(made: dict[str, Path]) -> None:

@@ -20,6 +20,7 @@ from tuiprof.model.collector import collector_paused
 from tuiprof.model.edges import check_callers
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.names import FunctionKey, label
+from tuiprof.model.sums import sum_in_order
 
 RawEdge = tuple[int, int, float, float] | int
 """An edge as pstats stores it inside ``callers``: ``(nc, cc, tt, ct)``, or a bare
@@ -73,8 +74,8 @@ class FunctionLines:
 
     @property
     def total(self) -> float:
-        """The function's time: the sum of its lines, as line_profiler reports it."""
-        return sum(t.seconds for t in self.lines)
+        """The function's time: its lines' times added in order (:mod:`tuiprof.model.sums`)."""
+        return sum_in_order(t.seconds for t in self.lines)
 
     @property
     def hits(self) -> int:

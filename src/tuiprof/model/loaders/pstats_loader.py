@@ -7,12 +7,8 @@ the load stays close to the cost of ``marshal.loads`` itself.
 
 from __future__ import annotations
 
-import functools
 import marshal
 import math
-import operator
-import sys
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +16,7 @@ from tuiprof.model.edges import check_callers
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.names import FunctionKey
 from tuiprof.model.profile import RawCallers
+from tuiprof.model.sums import sum_in_order
 
 RawStats = dict[FunctionKey, tuple[int, int, float, float, RawCallers]]
 
@@ -150,17 +147,6 @@ def _as_text(path: str, part: object) -> str:
     raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
 
 
-def _sum_in_order(values: Sequence[float]) -> float:
-    """``pstats.Stats.total_tt``: the own times added one by one, in file order.
-
-    Up to Python 3.11 ``sum`` adds floats exactly so, in C; from 3.12 on it
-    compensates rounding errors, which would change the last bits.
-    """
-    if sys.version_info < (3, 12):
-        return sum(values, 0)
-    return functools.reduce(operator.add, values, 0)
-
-
 def _has_bools(*columns: list[int]) -> bool:
     """Whether a count is True or False: ``sum`` takes them for the ints they are."""
     return any(bool in set(map(type, column)) for column in columns)
@@ -182,7 +168,7 @@ def _checked_part(path: str, stats: RawStats, columns: Columns, warnings: list[s
     if type(calls) is not int or type(primitive) is not int or _has_bools(nc, cc):
         raise ProfileError(path, "has call counts that are not integers")
     try:
-        total_time = _sum_in_order(tt)
+        total_time = sum_in_order(tt)  # pstats.Stats.total_tt
         check = total_time + sum(ct, 0.0)
     except TypeError:
         raise ProfileError(path, "has times that are not numbers") from None
