@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,6 +124,12 @@ async def test_the_palette_offers_every_action(small: Profile) -> None:
     assert {"forward", "export", "help", "quit"} <= actions
 
 
+needs_tomllib = pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="key remapping reads TOML with tomllib (Python 3.11+)"
+)
+
+
+@needs_tomllib
 async def test_a_keymap_file_remaps_by_binding_id(small: Profile, tmp_path: Path) -> None:
     keymap = tmp_path / "keymap.toml"
     keymap.write_text('[keys]\nsort_ncalls = "n"\nno_such_binding = "x"\n')
@@ -141,6 +148,7 @@ def test_every_class_with_keys_has_remappable_ids() -> None:
     assert {"close_help", "export.confirm.yes", "export.confirm.no"} <= ids
 
 
+@needs_tomllib
 async def test_keys_of_modal_screens_can_be_remapped(small: Profile, tmp_path: Path) -> None:
     keymap = tmp_path / "keymap.toml"
     keymap.write_text(
