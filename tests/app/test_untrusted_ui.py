@@ -12,6 +12,7 @@ from tests.app.conftest import write_profile
 from tuiprof import app as app_module
 from tuiprof import cli
 from tuiprof.app import LoadingScreen, TuiprofApp
+from tuiprof.model.errors import ProfileError
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
 from tuiprof.screens.main import MainScreen
@@ -111,13 +112,17 @@ def test_an_exception_inside_the_app_exits_non_zero(
 
 async def test_huge_counts_open_and_draw(tmp_path: Path) -> None:
     # A count too big for a float: the per-call figures must not raise while drawing.
-    # (The call tree works in floats; counts this large are for the loader to refuse.)
+    # The loader refuses such a file; the profile is given the count by hand.
     huge = 2**1100
+    path = write_profile(tmp_path / "huge.prof", {("a.py", 1, "main"): (huge, huge, 0.5, 1.0, {})})
+    with pytest.raises(ProfileError, match="call counts"):
+        load_profile([str(path)])
     stats = {
-        ("a.py", 1, "main"): (huge, huge, 0.5, 1.0, {}),
+        ("a.py", 1, "main"): (1, 1, 0.5, 1.0, {}),
         ("a.py", 9, "w"): (1, 1, 0.5, 0.5, {}),
     }
-    profile = load_profile([str(write_profile(tmp_path / "huge.prof", stats))])
+    profile = load_profile([str(write_profile(tmp_path / "ok.prof", stats))])
+    profile.ncalls[0] = profile.primitive_calls[0] = huge
     app = TuiprofApp(profile)
     async with app.run_test(size=(120, 30)) as pilot:
         await app.workers.wait_for_complete()
