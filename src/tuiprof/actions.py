@@ -121,6 +121,9 @@ ACTIONS: tuple[Action, ...] = (
         palette="Help: every key",
     ),
     Action("quit", "q", "quit", "Quit", "Quit", "app", show=True, palette="Quit"),
+    # Textual's own ctrl+c only says how to quit; here it quits, at any
+    # moment (a priority binding: also in the filter box, also while loading).
+    Action("interrupt", "ctrl+c", "quit", "Quit", "Quit", "app", priority=True),
     _view("functions", "f", "Table", "The function table", "Show the function table"),
     _view(
         "callers",

@@ -9,6 +9,7 @@ loading indicator shows.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -16,13 +17,16 @@ from typing import ClassVar
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
+from textual.worker import get_current_worker
 
 from tuiprof.actions import binding_ids, bindings_for
 from tuiprof.commands import TuiprofCommands
 from tuiprof.keymap import keymap_path, load_keymap
 from tuiprof.messages import ProfileFailed, ProfileLoaded
+from tuiprof.model.names import visible
 from tuiprof.model.profile import Profile
 from tuiprof.model.session import Session
 from tuiprof.model.source import SourceFinder
@@ -31,7 +35,10 @@ from tuiprof.screens.main import MainScreen
 
 
 class LoadingScreen(Screen[None]):
-    """Shown while a big profile loads in a thread."""
+    """Shown while a big profile loads in a thread; shows why, if the load fails.
+
+    ``q`` and ``ctrl+c`` (the app's) quit at any moment, also while loading.
+    """
 
     DEFAULT_CSS = """
     LoadingScreen { align: center middle; }
@@ -44,8 +51,16 @@ class LoadingScreen(Screen[None]):
         self.paths = paths
 
     def compose(self) -> ComposeResult:
-        yield Static(f"loading {', '.join(Path(p).name for p in self.paths)}…", markup=False)
+        names = ", ".join(visible(Path(p).name) for p in self.paths)
+        yield Static(f"loading {names}…", markup=False, id="loading-title")
         yield LoadingIndicator()
+
+    def show_error(self, message: str) -> None:
+        """The load failed: say why, in place of the loading indicator."""
+        self.query_one(LoadingIndicator).display = False
+        self.query_one("#loading-title", Static).update(
+            Content(f"tuiprof: {visible(message)}   (q to quit)")
+        )
 
 
 class TuiprofApp(App[int]):
@@ -106,27 +121,46 @@ class TuiprofApp(App[int]):
         if result.keys:
             self.set_keymap(result.keys)
         for notice in result.notices:
-            self.notify(notice, title="Keymap", severity="warning", timeout=8)
+            self.notify(
+                visible(notice), title="Keymap", severity="warning", timeout=8, markup=False
+            )
 
     @work(thread=True, exclusive=True, group="load")
     def _load(self, paths: Sequence[str]) -> None:
-        from tuiprof.model.loaders import load_profile
-
-        try:
-            # The caller records of one big file are checked by the warm-up
-            # after the first screen; everything the first screen shows is checked here.
-            profile = load_profile(paths, check_edges=False)
-        except Exception as error:  # reported as one line by the command line
-            self.post_message(ProfileFailed(error))
-            return
-        self.post_message(ProfileLoaded(profile))
+        # The load runs in a daemon thread of its own, which this worker waits
+        # for: quitting cancels the worker at once, and the process does not
+        # wait for the load (Textual's worker threads are joined at exit).
+        outcome: list[Profile | Exception] = []
+        loading = threading.Thread(
+            target=_load_into, args=(paths, outcome), name="tuiprof-load", daemon=True
+        )
+        loading.start()
+        worker = get_current_worker()
+        while loading.is_alive():
+            loading.join(0.05)
+            if worker.is_cancelled:
+                return
+        result = outcome[0] if outcome else RuntimeError("the load stopped")
+        if isinstance(result, Exception):  # reported as one line by the command line
+            self.post_message(ProfileFailed(result))
+        else:
+            self.post_message(ProfileLoaded(result))
 
     def on_profile_loaded(self, message: ProfileLoaded) -> None:
         self._open(message.profile)
 
     def on_profile_failed(self, message: ProfileFailed) -> None:
+        """Say why on the loading screen; quitting then exits with status 2."""
         self.load_error = message.error
-        self.exit(2, return_code=2)
+        if isinstance(self.screen, LoadingScreen):
+            self.screen.show_error(str(message.error))
+        else:
+            self.exit(2, return_code=2)
+
+    async def action_quit(self) -> None:
+        """Quit: status 2 when the input failed to load, else 0."""
+        status = 2 if self.load_error is not None else 0
+        self.exit(status, return_code=status)
 
     def _open(self, profile: Profile) -> None:
         session = Session(
@@ -146,3 +180,14 @@ class TuiprofApp(App[int]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.user_keys))
+
+
+def _load_into(paths: Sequence[str], outcome: list[Profile | Exception]) -> None:
+    from tuiprof.model.loaders import load_profile
+
+    try:
+        # The caller records of one big file are checked by the warm-up after
+        # the first screen; everything the first screen shows is checked here.
+        outcome.append(load_profile(paths, check_edges=False))
+    except Exception as error:
+        outcome.append(error)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import math
 import operator
 import threading
 from collections.abc import Iterable, Sequence
@@ -21,6 +22,7 @@ from tuiprof.model.collector import collector_paused
 from tuiprof.model.edges import check_callers
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.names import FunctionKey, label
+from tuiprof.model.sums import sum_in_order
 
 RawEdge = tuple[int, int, float, float] | int
 """An edge as pstats stores it inside ``callers``: ``(nc, cc, tt, ct)``, or a bare
@@ -74,8 +76,8 @@ class FunctionLines:
 
     @property
     def total(self) -> float:
-        """The function's time: the sum of its lines, as line_profiler reports it."""
-        return sum(t.seconds for t in self.lines)
+        """The function's time: its lines' times added in order (:mod:`tuiprof.model.sums`)."""
+        return sum_in_order(t.seconds for t in self.lines)
 
     @property
     def hits(self) -> int:
@@ -100,7 +102,13 @@ def bare_count_share(profile: Profile, callee: int, calls: int) -> float:
     pstats parser does.
     """
     ncalls = profile.ncalls[callee]
-    return calls / ncalls * profile.cumtime[callee] if ncalls > 0 else 0.0
+    if ncalls <= 0:
+        return 0.0
+    try:
+        fraction = calls / ncalls
+    except OverflowError:  # counts beyond a float
+        fraction = math.inf
+    return fraction * profile.cumtime[callee]
 
 
 def edge_from_raw(other: int, key: FunctionKey, raw: RawEdge) -> Edge:
@@ -154,6 +162,16 @@ class Profile:
     _edge_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _decoded: object = field(default=None, repr=False)
     """The loader's decoded data, kept until :meth:`check_edges` (see :meth:`defer_edge_check`)."""
+
+    call_data_functions: int = field(init=False)
+    """How many functions came from pstats files (set when the profile is made).
+
+    The loader appends the functions only line_profiler saw after these: a
+    call count of -1 alone cannot tell them from pyinstrument's functions,
+    whose every count is -1 but whose times are recorded."""
+
+    def __post_init__(self) -> None:
+        self.call_data_functions = len(self.keys) if self.has_call_data else 0
 
     def __len__(self) -> int:
         return len(self.keys)

@@ -20,6 +20,7 @@ from textual.widgets import ContentSwitcher, Input, Static
 
 from tuiprof.actions import bindings_for
 from tuiprof.messages import CallGraphReady, FunctionChosen, FunctionHighlighted
+from tuiprof.model.names import visible
 from tuiprof.model.session import Hidden, Session
 from tuiprof.model.table import FilterError, SortKey
 from tuiprof.views._textual_hacks import KeysFooter
@@ -77,7 +78,8 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.table.focus()
         if self.profile.warnings:
-            self.notify("\n".join(self.profile.warnings), severity="warning", timeout=8)
+            warnings = "\n".join(map(visible, self.profile.warnings))
+            self.notify(warnings, severity="warning", timeout=8, markup=False)
         self.refresh_status()
         self.history_bar.show(self.session.history)
         self.call_after_refresh(self.warm)
@@ -88,7 +90,8 @@ class MainScreen(Screen[None]):
         error = self.session.warm()
         if error is not None:
             self.notify(
-                f"{error}; callers and callees are not shown",
+                visible(f"{error}; callers and callees are not shown"),
+                markup=False,
                 title="Bad caller records",
                 severity="error",
                 timeout=12,
@@ -272,7 +275,9 @@ class MainScreen(Screen[None]):
         except FilterError as error:
             filter_input.add_class("-invalid")
             if self._filter_valid:
-                self.notify(str(error), title="Filter", severity="error", timeout=4)
+                self.notify(
+                    visible(str(error)), title="Filter", severity="error", timeout=4, markup=False
+                )
             self._filter_valid = False
             return
         self._filter_valid = True
