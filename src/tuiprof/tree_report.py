@@ -38,8 +38,10 @@ def run_tree(options: argparse.Namespace) -> int:
     for warning in profile.warnings:
         print(f"tuiprof: warning: {visible(warning)}", file=sys.stderr)
     if not profile.has_call_data:
-        print("tuiprof: line data only: there are no calls to make a tree of", file=sys.stderr)
-        return EXIT_INPUT
+        # As `stats` does, line data alone is not an error: its tree is empty.
+        print("tuiprof: warning: line data only: no calls to make a tree of", file=sys.stderr)
+        _write(profile, [], options.json)
+        return EXIT_OK
     # Only nodes this big are opened, and a node holds at most its function:
     # the callees of these functions are all the outline needs (others are
     # found on demand, for the hot path's small end).
@@ -52,15 +54,19 @@ def run_tree(options: argparse.Namespace) -> int:
         print(f"tuiprof: {visible(str(error))}", file=sys.stderr)
         return EXIT_INPUT
     rows = outline(tree, tops, depth=options.depth, min_percent=options.min_percent)
+    _write(profile, rows, options.json)
+    return EXIT_OK
+
+
+def _write(profile: Profile, rows: list[OutlineRow], as_json: bool) -> None:
     out = sys.stdout
-    if options.json:
+    if as_json:
         write_json(profile, rows, out)
     else:
         for line in text_lines(profile, rows):
             out.write(line)
             out.write("\n")
     out.flush()
-    return EXIT_OK
 
 
 def find_top(profile: Profile, text: str) -> int:

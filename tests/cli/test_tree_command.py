@@ -140,3 +140,12 @@ def test_a_chain_100000_deep_is_written_without_recursion(
     assert out.count('"name"') == n
     assert out.count("[") == out.count("]") == n + 1
     assert out.endswith("]}" * n + "]}\n")
+
+
+def test_line_data_alone_gives_an_empty_tree(
+    samples: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["tree", str(samples / "taylor.lprof"), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["roots"] == []
+    assert "line data only" in captured.err
