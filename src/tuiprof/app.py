@@ -29,6 +29,7 @@ from tuiprof.model.source import SourceFinder
 
 if TYPE_CHECKING:
     from tuiprof.model.table import FunctionTableModel
+    from tuiprof.record.recording import Recording
     from tuiprof.screens.main import MainScreen
 
 
@@ -89,6 +90,7 @@ class TuiprofApp(App[int]):
         source_roots: Sequence[str] = (),
         path_maps: Sequence[tuple[str, str]] = (),
         keymap_file: Path | None = None,
+        recording: Recording | None = None,
     ) -> None:
         super().__init__()
         if profile is None and not paths:
@@ -104,6 +106,8 @@ class TuiprofApp(App[int]):
         """The user's key remapping, by binding id."""
         self.load_error: Exception | None = None
         """Set when the loading worker failed; the command line reports it."""
+        self.recording = recording
+        """The run ``tuiprof record`` just profiled, or None for a file opened as it is."""
 
     # Start ----------------------------------------------------------------------
 
@@ -163,6 +167,9 @@ class TuiprofApp(App[int]):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+        hint = self.recording.compare_hint if self.recording is not None else None
+        if hint is not None:
+            self.notify(f"The run before is kept. Compare: {hint}", title="Recorded", timeout=12)
 
     @work(thread=True, exclusive=True, group="warm")
     def warm(self, model: FunctionTableModel) -> None:

@@ -57,6 +57,9 @@ class StatusHeader(Static):
             top.append(f"  {len(p.lines)} with line data")
         if percent:
             top.append("  [% of total]", style="bold")
+        recording = getattr(self.app, "recording", None)  # set by `tuiprof record`
+        if recording is not None:
+            top.append(f"  ran {recording.summary}")
         bottom = Text(no_wrap=True, overflow="ellipsis")
         bottom.append(f" {view} ", style="reverse bold")
         bottom.append(" " + describe_query(query, shown, len(p)))
