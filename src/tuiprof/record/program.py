@@ -121,7 +121,7 @@ def run(
         try:
             code = compile(source, path, "exec", dont_inherit=True)
         except SyntaxError as error:
-            sys.excepthook(type(error), error, None)
+            sys.excepthook(type(error), error.with_traceback(None), None)
             return Ending(1, "syntax error", 0.0)
         if instrument is not None:
             code = instrument(code)
