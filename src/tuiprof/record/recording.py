@@ -23,8 +23,8 @@ class Recording:
 
     @property
     def summary(self) -> str:
-        """``python taylor.py 3 · exit 0 · 1.234s wall``."""
-        return f"{self.command} · {self.ending} · {format_time(self.seconds)} wall"
+        """``python taylor.py 3  exit 0 after 1.234s`` (wall time)."""
+        return f"{self.command}  {self.ending} after {format_time(self.seconds)}"
 
     @property
     def compare_hint(self) -> str | None:

@@ -51,15 +51,15 @@ class StatusHeader(Static):
         p = self.profile
         names = ", ".join(os.path.basename(f) for f in p.files) or "(no file)"
         top = Text(no_wrap=True, overflow="ellipsis")
+        recording = getattr(self.app, "recording", None)  # set by `tuiprof record`
+        if recording is not None:
+            top.append(f" {recording.summary} →")
         top.append(f" {names}", style="bold")
         top.append(f"  total {format_time(p.total_time)}  {len(p)} functions")
         if p.lines:
             top.append(f"  {len(p.lines)} with line data")
         if percent:
             top.append("  [% of total]", style="bold")
-        recording = getattr(self.app, "recording", None)  # set by `tuiprof record`
-        if recording is not None:
-            top.append(f"  ran {recording.summary}")
         bottom = Text(no_wrap=True, overflow="ellipsis")
         bottom.append(f" {view} ", style="reverse bold")
         bottom.append(" " + describe_query(query, shown, len(p)))
