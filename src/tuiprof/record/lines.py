@@ -102,7 +102,7 @@ class LineRecorder:
             from line_profiler import LineProfiler
         except ImportError:
             raise LinesUnavailable(MISSING) from None
-        self.profiler: Any = LineProfiler()
+        self.profiler: Any = _own_tool(LineProfiler)()
         self.program = program
         self.targets = tuple(targets)
         self._finder = _LineFinder(self)
@@ -190,6 +190,21 @@ class LineRecorder:
     def covered(self) -> int:
         """How many functions are registered."""
         return len(self.profiler.functions)
+
+
+def _own_tool(profiler_class: Any) -> Any:
+    """line_profiler's class, on a ``sys.monitoring`` tool id of its own (Python 3.12+).
+
+    line_profiler takes the profiler's id, which cProfile holds during the run
+    ("Another profiling tool is already active"); any free id works the same.
+    """
+    monitoring = getattr(sys, "monitoring", None)
+    if monitoring is None:
+        return profiler_class
+    for tool_id in (4, 3, 5):
+        if monitoring.get_tool(tool_id) is None:
+            return type("RecordLineProfiler", (profiler_class,), {"tool_id": tool_id})
+    return profiler_class
 
 
 def _path_finder_index() -> int:

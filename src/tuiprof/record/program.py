@@ -129,9 +129,10 @@ def run(
         sys.argv[:] = [program.target, *program.args]
         _set_path0(os.path.dirname(os.path.realpath(path)))
     start = time.perf_counter()
+
+    # What Profile.runctx does, for a code object: exec is then the root.
+    profiler.enable()
     try:
-        # What Profile.runctx does, for a code object: exec is then the root.
-        profiler.enable()
         try:
             exec(code, namespace)
         finally:
