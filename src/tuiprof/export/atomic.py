@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -91,7 +90,9 @@ def _create_temp(path: Path) -> Path:
     permissions as any other new file (``mkstemp`` would make it 0o600).
     """
     for _ in range(100):
-        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        # os.urandom, not secrets: the name needs no more, and `tuiprof record`
+        # counts every module imported before the program runs as overhead.
+        temp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:

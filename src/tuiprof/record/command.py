@@ -16,11 +16,11 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tuiprof.export.atomic import ExportError
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.format import format_time
-from tuiprof.record.lines import LineRecorder, LinesUnavailable, default_targets, parse_target
 from tuiprof.record.output import (
     Outputs,
     check_outputs,
@@ -30,6 +30,9 @@ from tuiprof.record.output import (
 )
 from tuiprof.record.program import Ending, Program, check_program, run
 from tuiprof.record.recording import Recording
+
+if TYPE_CHECKING:
+    from tuiprof.record.lines import LineRecorder
 
 EXIT_INPUT = 2
 
@@ -168,8 +171,16 @@ def run_record(argv: Sequence[str]) -> int:
     check_program(program)
     outputs = plan_outputs(options.output, program.name, lines=options.lines is not None)
     check_outputs(outputs, force=options.force)
-    recorder = None
+    recorder: LineRecorder | None = None
     if options.lines is not None:
+        # Imported only here: without --lines, tuiprof's start-up is part of the overhead.
+        from tuiprof.record.lines import (
+            LineRecorder,
+            LinesUnavailable,
+            default_targets,
+            parse_target,
+        )
+
         targets = tuple(parse_target(text) for text in options.lines)
         try:
             recorder = LineRecorder(program, targets or default_targets(program))

@@ -12,9 +12,6 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
-import pickle
-import secrets
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +19,6 @@ from typing import Any, BinaryIO
 
 from tuiprof.export.atomic import ExportError, write_bytes_atomic
 from tuiprof.model.errors import ProfileError
-from tuiprof.model.loaders.sniff import SNIFF_BYTES, sniff
 
 PREVIOUS_SUFFIX = ".prev"
 
@@ -76,6 +72,9 @@ def check_outputs(outputs: Outputs, *, force: bool) -> None:
 
 
 def _is_profile(path: Path) -> bool:
+    # Imported here: the loaders package is not needed when there is nothing to check.
+    from tuiprof.model.loaders.sniff import SNIFF_BYTES, sniff
+
     try:
         with open(path, "rb") as stream:
             return sniff(stream.read(SNIFF_BYTES)) is not None
@@ -91,11 +90,13 @@ def keep_previous(path: Path) -> Path | None:
     if not path.is_file():
         return None
     kept = previous(path)
-    temp = path.with_name(f".{kept.name}.{secrets.token_hex(4)}.tmp")
+    temp = path.with_name(f".{kept.name}.{os.urandom(4).hex()}.tmp")
     try:
         try:
             os.link(path, temp)
         except OSError:
+            import shutil
+
             shutil.copy2(path, temp)  # no hard links on this file system
         os.replace(temp, kept)
     except OSError as error:
@@ -119,6 +120,8 @@ def write_pstats(path: Path, stats: dict[Any, Any]) -> Path | None:
 
 def write_lprof(path: Path, line_stats: object) -> Path | None:
     """The line timings, pickled as ``kernprof -l`` writes them."""
+    import pickle
+
     return write_output(
         path, lambda stream: pickle.dump(line_stats, stream, pickle.HIGHEST_PROTOCOL)
     )

@@ -22,7 +22,6 @@ import runpy
 import shlex
 import sys
 import time
-import traceback
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -203,6 +202,8 @@ def _print_uncaught(error: BaseException) -> None:
     try:
         sys.excepthook(type(error), error, tb)
     except Exception:
+        import traceback
+
         traceback.print_exception(type(error), error, tb)
 
 
