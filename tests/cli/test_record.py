@@ -344,3 +344,16 @@ def test_lines_without_line_profiler_is_one_line_and_exit_2(tmp_path: Path) -> N
         "tuiprof: --lines needs line_profiler: pip install 'tuiprof[lines]'"
     ]
     assert not (tmp_path / "endings.prof").exists()
+
+
+def test_the_program_runs_before_the_explorer_is_imported(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "modules.py",
+        "import sys\nprint(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich'}))\n",
+    )
+    done = record(tmp_path, "--no-open", "modules.py")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "[]\n"
+    done = python(tmp_path, "-c", "import rich.text; exec(open('modules.py').read())")
+    assert done.stdout == "['rich']\n"  # the check can fail
