@@ -91,19 +91,12 @@ def write(folder: Path, name: str, text: str) -> Path:
 def record(
     folder: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tuiprof", "record", *args],
-        cwd=folder,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-        env=env,
-    )
+    return python(folder, "-m", "tuiprof", "record", *args, stdin=stdin, env=env)
 
 
-def python(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def python(
+    folder: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, *args],
         cwd=folder,
@@ -112,6 +105,7 @@ def python(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedPro
         text=True,
         timeout=TIMEOUT,
         check=False,
+        env=env,
     )
 
 
