@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from tuiprof.export.atomic import ExportError
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.format import format_time
+from tuiprof.model.names import visible
 from tuiprof.record.output import (
     Outputs,
     check_outputs,
@@ -170,7 +171,11 @@ def run_record(argv: Sequence[str]) -> int:
     program = options.program
     check_program(program)
     outputs = plan_outputs(options.output, program.name, lines=options.lines is not None)
-    check_outputs(outputs, force=options.force)
+    try:
+        check_outputs(outputs, force=options.force)
+    except ExportError as error:
+        print(f"tuiprof: {error}", file=sys.stderr)
+        return EXIT_INPUT
     recorder: LineRecorder | None = None
     if options.lines is not None:
         # Imported only here: without --lines, tuiprof's start-up is part of the overhead.
@@ -238,7 +243,7 @@ def _report(recording: Recording, outputs: Outputs, folder: str) -> None:
     if hint is not None:
         line += f"; compare with the run before: {hint}"
     with contextlib.suppress(Exception):
-        print(line, file=sys.stderr, flush=True)
+        print(visible(line), file=sys.stderr, flush=True)
 
 
 def _flush_program_output() -> None:

@@ -64,7 +64,9 @@ class Target:
             return False  # class bodies, lambdas, comprehensions: kernprof leaves them too
         if self.function is None:
             return True
-        qualname: str = getattr(code, "co_qualname", code.co_name)
+        qualname: str | None = getattr(code, "co_qualname", None)
+        if qualname is None:  # Python 3.10: code knows its name only
+            return code.co_name == self.function.rpartition(".")[2]
         return qualname == self.function or qualname.startswith(self.function + ".")
 
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from tuiprof.export.atomic import ExportError, write_bytes_atomic
+from tuiprof.export.atomic import ExportError, check_target, write_bytes_atomic
 from tuiprof.model.errors import ProfileError
+from tuiprof.model.names import visible
 
 PREVIOUS_SUFFIX = ".prev"
 
@@ -55,19 +56,19 @@ def previous(path: Path) -> Path:
 def check_outputs(outputs: Outputs, *, force: bool) -> None:
     """Fail before the program runs when an output could not be written or kept.
 
-    Raises :class:`ProfileError` (one line, exit status 2).
+    Raises :class:`ExportError` (one line, exit status 2): the checks of an
+    export's target (a folder, a symlink, a device is never replaced), and
+    without ``force`` an existing file that is not a profile.
     """
     for path in outputs.paths:
-        if path.is_dir():
-            raise ProfileError(str(path), "is a folder")
-        if not path.parent.is_dir():
-            raise ProfileError(str(path), f"no such folder: {path.parent}")
-        if force:
-            continue
-        for existing in (path, previous(path)):
-            if (existing.exists() or existing.is_symlink()) and not _is_profile(existing):
-                raise ProfileError(
-                    str(existing), "exists and is not a profile: use --force to replace it"
+        for target in (path, previous(path)):
+            check_target(target, force=True)
+            if force or not (target.exists() or target.is_symlink()):
+                continue
+            if not _is_profile(target):
+                raise ExportError(
+                    f"{visible(str(target))}: exists and is not a profile: "
+                    "use --force to replace it"
                 )
 
 
