@@ -4,20 +4,21 @@ Run from the repository root:
 
     uv run python sample_profiles/make_samples.py
 
-Each program runs twice, each time in a fresh interpreter: once as users profile a
-script, ``python -m cProfile -o NAME.prof NAME.py`` (so the profile holds the
-``exec`` that runs the script, its imports, and the script's ``<module>``), and
-once under line_profiler with its hot functions added (``NAME.lprof``). Paths into this
-folder are then rewritten to bare relative ones (``/.../sample_profiles/taylor.py``
-becomes ``taylor.py``), so that the source is found next to the profile on any
-machine and at any checkout path. Standard library paths are left as recorded.
+Each program runs twice with ``tuiprof record``, each time in a fresh interpreter,
+as users profile a script: once under cProfile alone (``NAME.prof``: the shape of
+``python -m cProfile -o NAME.prof NAME.py``, so the profile holds the ``exec``
+that runs the script, its imports, and the script's ``<module>``), and once with
+``--lines`` on its hot functions (``NAME.lprof``; the ``.prof`` of that run,
+whose times the line tracing inflates, is dropped). Both are written to a
+temporary folder first. Paths into this folder are then rewritten to bare
+relative ones (``/.../sample_profiles/taylor.py`` becomes ``taylor.py``), so that
+the source is found next to the profile on any machine and at any checkout path.
+Standard library paths are left as recorded.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import importlib
 import io
 import marshal
 import os
@@ -25,14 +26,13 @@ import pickle
 import resource
 import subprocess
 import sys
-import time
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-from line_profiler import LineProfiler, LineStats
+from line_profiler import LineStats
 
 SAMPLES_DIR = Path(__file__).resolve().parent
 PROFILERS = ("cprofile", "line")
@@ -140,72 +140,55 @@ def relativize_lprof(path: Path) -> None:
     _replace_file(path, lambda stream: pickle.dump(new_stats, stream, pickle.HIGHEST_PROTOCOL))
 
 
-def _resolve(module: ModuleType, qualname: str) -> Callable[..., Any]:
-    """The function a qualified name such as ``Simulator.step`` names in module."""
-    target: Any = module
-    for part in qualname.split("."):
-        target = getattr(target, part)
-    function: Callable[..., Any] = target
-    return function
-
-
-def _timed(runner: Callable[[Callable[[], None]], Any], main: Callable[[], None]) -> float:
-    """Run main under a profiler with its output swallowed; return the CPU time.
+def run_record(script: Path, out: Path, *options: str) -> float:
+    """``tuiprof record --no-open [options] -o out script``, output swallowed; its CPU time.
 
     CPU time, not wall time: the figure should not depend on what else the
     machine is running.
     """
-    start = time.process_time()
-    with contextlib.redirect_stdout(io.StringIO()):
-        runner(main)
-    return time.process_time() - start
-
-
-def run_cprofile(script: Path, out: Path) -> float:
-    """``python -m cProfile -o out script`` with its output swallowed; the CPU time it took."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    command = [sys.executable, "-m", "cProfile", "-o", str(out), str(script)]
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=SAMPLES_DIR)
+    command = [sys.executable, "-m", "tuiprof", "record", "--no-open", *options]
+    command += ["-o", str(out), "--", str(script)]
+    done = subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=SAMPLES_DIR
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def write_profile(sample: Sample, kind: str) -> None:
-    """Profile one program and write its NAME.prof (in a child) or NAME.lprof (here)."""
-    sys.path.insert(0, str(SAMPLES_DIR))
-    module = importlib.import_module(sample.module) if kind != "cprofile" else None
-    if kind == "cprofile":
-        path = SAMPLES_DIR / f"{sample.module}.prof"
-        seconds = run_cprofile(SAMPLES_DIR / f"{sample.module}.py", path)
-        relativize_pstats(path)
-        what = "python -m cProfile"
-    else:
-        path = SAMPLES_DIR / f"{sample.module}.lprof"
-        assert module is not None
-        line_profiler = LineProfiler(*(_resolve(module, name) for name in sample.hot))
-        seconds = _timed(line_profiler.runcall, module.main)
-        line_profiler.dump_stats(path)
-        relativize_lprof(path)
-        what = f"line_profiler on {', '.join(sample.hot)}"
+    """Record one program and write its NAME.prof or NAME.lprof next to it."""
+    script = SAMPLES_DIR / f"{sample.module}.py"
+    with tempfile.TemporaryDirectory(prefix=".record-", dir=SAMPLES_DIR) as folder:
+        recorded = Path(folder) / f"{sample.module}.prof"
+        if kind == "cprofile":
+            seconds = run_record(script, recorded)
+            made, path = recorded, SAMPLES_DIR / recorded.name
+            relativize_pstats(made)
+            what = "tuiprof record"
+        else:
+            # The script runs as __main__; its module name still names it.
+            targets = ",".join(f"{sample.module}:{name}" for name in sample.hot)
+            seconds = run_record(script, recorded, f"--lines={targets}")
+            made = recorded.with_suffix(".lprof")
+            path = SAMPLES_DIR / made.name
+            relativize_lprof(made)
+            what = f"tuiprof record --lines on {', '.join(sample.hot)}"
+        os.replace(made, path)
     print(f"wrote {os.path.relpath(path)}  ({seconds:.2f} s CPU under {what})", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--one", nargs=2, metavar=("PROGRAM", "PROFILER"), help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    samples = {sample.module: sample for sample in SAMPLES}
-    if args.one:
-        program, kind = args.one
-        write_profile(samples[program], kind)
-        return
-    # One fresh interpreter per profile: a run then does not depend on what ran
-    # before it in the same process (imports, the allocator's state), and each
-    # sample's timings match running that program on its own.
+    parser.parse_args(argv)
+    # tuiprof record runs each program in a fresh interpreter: a run then does
+    # not depend on what ran before it (imports, the allocator's state), and
+    # each sample's timings match running that program on its own.
     for sample in SAMPLES:
         for kind in PROFILERS:
-            command = [sys.executable, __file__, "--one", sample.module, kind]
-            subprocess.run(command, check=True)
+            write_profile(sample, kind)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -32,6 +32,9 @@ from tuiprof.model.session import Session
 from tuiprof.model.source import SourceFinder
 from tuiprof.screens.help import HelpScreen
 from tuiprof.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from tuiprof.record.recording import Recording
 
 
 class LoadingScreen(Screen[None]):
@@ -86,6 +89,7 @@ class TuiprofApp(App[int]):
         source_roots: Sequence[str] = (),
         path_maps: Sequence[tuple[str, str]] = (),
         keymap_file: Path | None = None,
+        recording: Recording | None = None,
     ) -> None:
         super().__init__()
         if profile is None and not paths:
@@ -101,6 +105,8 @@ class TuiprofApp(App[int]):
         """The user's key remapping, by binding id."""
         self.load_error: Exception | None = None
         """Set when the loading worker failed; the command line reports it."""
+        self.recording = recording
+        """The run ``tuiprof record`` just profiled, or None for a file opened as it is."""
 
     # Start ----------------------------------------------------------------------
 
@@ -174,6 +180,14 @@ class TuiprofApp(App[int]):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+        hint = self.recording.compare_hint if self.recording is not None else None
+        if hint is not None:
+            self.notify(
+                f"The run before is kept. Compare: {visible(hint)}",
+                title="Recorded",
+                timeout=12,
+                markup=False,
+            )
 
     # Other screens -----------------------------------------------------------------
 

@@ -14,9 +14,13 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.source import check_source_roots, parse_path_maps
+
+if TYPE_CHECKING:
+    from tuiprof.record.recording import Recording
 
 BIG_INPUT_BYTES = 20 * 1024 * 1024
 """Above this many bytes in total, load in the app with a loading indicator."""
@@ -46,8 +50,11 @@ def _total_size(paths: Sequence[str]) -> int:
     return total
 
 
-def run_explorer(options: argparse.Namespace) -> int:
-    """Open the explorer on ``options.files``; the exit status."""
+def run_explorer(options: argparse.Namespace, *, recording: Recording | None = None) -> int:
+    """Open the explorer on ``options.files``; the exit status.
+
+    ``recording``: the run ``tuiprof record`` just profiled, for the header.
+    """
     from tuiprof.model.loaders import load_profile
 
     paths: list[str] = list(options.files)
@@ -66,7 +73,13 @@ def run_explorer(options: argparse.Namespace) -> int:
     # Exports run in a worker thread; only the main thread can set the handlers
     # that remove their temporary file on SIGTERM or SIGHUP.
     install_signal_cleanup()
-    app = TuiprofApp(profile, paths=paths, source_roots=source_roots, path_maps=path_maps)
+    app = TuiprofApp(
+        profile,
+        paths=paths,
+        source_roots=source_roots,
+        path_maps=path_maps,
+        recording=recording,
+    )
     status = app.run()
     if app.load_error is not None:
         error = app.load_error

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import secrets
 import signal
 import stat
 import threading
@@ -187,7 +186,9 @@ def _create_temp(path: Path) -> Path:
     permissions as any other new file (``mkstemp`` would make it 0o600).
     """
     for _ in range(100):
-        temp = path.with_name(temp_name(path, secrets.token_hex(4)))
+        # os.urandom, not secrets: the name needs no more, and `tuiprof record`
+        # counts every module imported before the program runs as overhead.
+        temp = path.with_name(temp_name(path, os.urandom(4).hex()))
         _live_temps.add(temp)  # before it exists: a signal may come at any moment
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

@@ -52,6 +52,9 @@ class StatusHeader(Static):
         p = self.profile
         names = ", ".join(visible(os.path.basename(f)) for f in p.files) or "(no file)"
         top = Text(no_wrap=True, overflow="ellipsis")
+        recording = getattr(self.app, "recording", None)  # set by `tuiprof record`
+        if recording is not None:
+            top.append(f" {visible(recording.summary)} →")
         top.append(f" {names}", style="bold")
         top.append(f"  total {format_time(p.total_time)}  {len(p)} functions")
         if p.lines:

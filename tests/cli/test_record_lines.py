@@ -1,0 +1,203 @@
+"""``tuiprof record --lines``: line timings from the same run, checked against kernprof's."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli.test_record import function_names, record, write
+from tuiprof.model.loaders import load_profile
+from tuiprof.record.command import RecordOptions, UsageError, parse_record_args
+from tuiprof.record.program import Program
+
+pytest.importorskip("line_profiler")
+
+# ``profile`` is kernprof's decorator when kernprof runs it, and nothing otherwise:
+# the same file, with the same line numbers, runs under both.
+KERNELS = """\
+import sys
+
+try:
+    profile
+except NameError:
+    def profile(function):
+        return function
+
+
+@profile
+def collatz(n):
+    steps = 0
+    while n != 1:
+        if n % 2:
+            n = 3 * n + 1
+        else:
+            n //= 2
+        steps += 1
+    return steps
+
+
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, value):
+        if value > 100:
+            self.rows.append(value)
+        return len(self.rows)
+
+
+def main():
+    table = Table()
+    for n in range(1, int(sys.argv[1])):
+        table.add(collatz(n))
+    print(len(table.rows))
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def line_timings(path: Path) -> dict[tuple[str, int, str], list[tuple[int, int]]]:
+    """``{(file, first line, name): [(line, hits), ...]}``; our own test files.
+
+    line_profiler 5 names methods by qualified name (``Table.add``), 4.x by
+    name (``add``): the last part is compared.
+    """
+    with open(path, "rb") as stream:
+        stats: Any = pickle.load(stream)
+    return {
+        (Path(key[0]).name, key[1], key[2].rpartition(".")[2]): sorted(
+            (line, hits) for line, hits, _ in timings
+        )
+        for key, timings in stats.timings.items()
+    }
+
+
+def test_lines_equal_kernprofs_for_the_same_function(tmp_path: Path) -> None:
+    write(tmp_path, "kernels.py", KERNELS)
+    kernprof = subprocess.run(
+        [sys.executable, "-m", "kernprof", "-l", "-o", "kernprof.lprof", "kernels.py", "300"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert kernprof.returncode == 0, kernprof.stderr
+    done = record(tmp_path, "--no-open", "--lines", "kernels.py", "300")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == kernprof.stdout.splitlines()[0] + "\n"
+
+    ours = line_timings(tmp_path / "kernels.lprof")
+    theirs = line_timings(tmp_path / "kernprof.lprof")
+    key = ("kernels.py", 10, "collatz")  # a decorated function starts at its decorator
+    assert theirs[key]
+    assert ours[key] == theirs[key]
+    # Every function in the script, and nothing else.
+    assert {name for (_, _, name) in ours} == {
+        "profile",
+        "collatz",
+        "__init__",
+        "add",
+        "main",
+    }
+    assert {file for (file, _, _) in ours} == {"kernels.py"}
+
+
+def test_the_prof_and_the_lprof_open_joined_and_the_call_graph_has_no_wrapper(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "kernels.py", KERNELS)
+    done = record(tmp_path, "--no-open", "-o", "out/run.prof", "--lines", "--", "kernels.py", "50")
+    assert done.returncode == 2  # out/ does not exist yet: nothing ran
+    (tmp_path / "out").mkdir()
+    done = record(tmp_path, "--no-open", "-o", "out/run.prof", "--lines", "--", "kernels.py", "50")
+    assert done.returncode == 0, done.stderr
+    assert "tuiprof: wrote out/run.prof and out/run.lprof (exit 0" in done.stderr
+
+    names = function_names(tmp_path / "out" / "run.prof")
+    assert {"collatz", "add", "main"} <= names
+    assert "wrapper" not in names  # functions are called directly, not through kernprof's
+    profile = load_profile([str(tmp_path / "out/run.prof"), str(tmp_path / "out/run.lprof")])
+    joined = {profile.label(fid).split()[0] for fid in profile.lines}
+    assert {"collatz", "add", "main", "__init__"} <= joined
+
+
+def test_a_target_names_one_function_in_an_imported_module(tmp_path: Path) -> None:
+    write(tmp_path, "kernels.py", KERNELS)
+    write(tmp_path, "runner.py", "import sys, kernels\nsys.argv[1:] = ['40']\nkernels.main()\n")
+    done = record(tmp_path, "--no-open", "--lines", "kernels:Table.add", "--", "runner.py")
+    assert done.returncode == 0, done.stderr
+    ours = line_timings(tmp_path / "runner.lprof")
+    assert list(ours) == [("kernels.py", 26, "add")]
+    # collatz(27) and collatz(31) take over 100 steps
+    assert [hits for _, hits in ours[("kernels.py", 26, "add")]] == [39, 2, 39]
+
+    by_file = record(
+        tmp_path, "--no-open", "-o", "f.prof", "--lines=kernels.py:collatz", "runner.py"
+    )
+    assert by_file.returncode == 0, by_file.stderr
+    assert [name for (_, _, name) in line_timings(tmp_path / "f.lprof")] == ["collatz"]
+
+
+def test_dash_m_lines_cover_the_package(tmp_path: Path) -> None:
+    write(tmp_path, "pkg/__init__.py", "")
+    write(tmp_path, "pkg/kernels.py", KERNELS)
+    write(
+        tmp_path,
+        "pkg/__main__.py",
+        "import sys\nfrom pkg import kernels\n\n\ndef go():\n    kernels.main()\n\n\ngo()\n",
+    )
+    done = record(tmp_path, "--no-open", "--lines", "-m", "pkg", "30")
+    assert done.returncode == 0, done.stderr
+    names = {(file, name) for (file, _, name) in line_timings(tmp_path / "pkg.lprof")}
+    assert ("__main__.py", "go") in names
+    assert ("kernels.py", "collatz") in names
+
+
+# Parsing -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["s.py", "-v", "x"], RecordOptions(Program("s.py", ("-v", "x")))),
+        (["--lines", "s.py", "a"], RecordOptions(Program("s.py", ("a",)), lines=())),
+        (["--lines", "s.py", "-v"], RecordOptions(Program("s.py", ("-v",)), lines=())),
+        (
+            ["--lines", "m", "m2:f", "--", "s.py"],
+            RecordOptions(Program("s.py"), lines=("m", "m2:f")),
+        ),
+        (
+            ["--lines", "m", "-m", "pkg", "--lines"],
+            RecordOptions(Program("pkg", ("--lines",), module=True), lines=("m",)),
+        ),
+        (
+            ["--lines=a,b", "-o", "o.prof", "s.py"],
+            RecordOptions(Program("s.py"), "o.prof", ("a", "b")),
+        ),
+        (
+            ["--no-open", "--force", "-oo.prof", "-mpkg.cli"],
+            RecordOptions(Program("pkg.cli", module=True), "o.prof", None, False, True),
+        ),
+        (["--", "-odd.py"], RecordOptions(Program("-odd.py"))),
+    ],
+)
+def test_parse_record_args(argv: list[str], expected: RecordOptions) -> None:
+    assert parse_record_args(argv) == expected
+
+
+@pytest.mark.parametrize("argv", [[], ["--bogus", "s.py"], ["-o"], ["-m"], ["--lines", "a", "--"]])
+def test_parse_record_args_refuses(argv: list[str]) -> None:
+    with pytest.raises(UsageError):
+        parse_record_args(argv)
+
+
+def test_help_is_none() -> None:
+    assert parse_record_args(["--help", "s.py"]) is None
