@@ -213,3 +213,48 @@ def test_ctrl_c_reaches_the_child_and_the_status_is_130(tmp_path: Path, samples:
         process.wait()
     assert (process.returncode, err) == (130, "")
     assert os.listdir(out) == []
+
+
+def test_a_crash_in_the_explorer_leaves_the_terminal_as_it_was(samples: Path) -> None:
+    import pty
+    import select
+    import termios
+
+    pid, terminal = pty.fork()
+    if pid == 0:  # pragma: no cover - becomes the command
+        os.execv(sys.executable, [sys.executable, "-m", "tuiprof", str(samples / "taylor.prof")])
+    shown = b""
+    done = 0
+    try:
+        deadline = time.monotonic() + 60
+        while b"\x1b[?1049h" not in shown and time.monotonic() < deadline:
+            if select.select([terminal], [], [], 0.2)[0]:
+                shown += os.read(terminal, 65536)
+        assert b"\x1b[?1049h" in shown  # the explorer is on the alternate screen, raw
+        assert not termios.tcgetattr(terminal)[3] & termios.ICANON
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            child = int(children.read().split()[0])
+        os.kill(child, signal.SIGSEGV)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # read until the terminal's last writer is gone
+            if select.select([terminal], [], [], 0.2)[0]:
+                try:
+                    chunk = os.read(terminal, 65536)
+                except OSError:  # EIO: no process holds the terminal any more
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+        lflag = termios.tcgetattr(terminal)[3]
+        deadline = time.monotonic() + 10
+        while not done and time.monotonic() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            time.sleep(0.05)
+    finally:
+        if not done:  # still running (it never showed the screen, or never ended)
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+        os.close(terminal)
+    assert os.waitstatus_to_exitcode(status) == -signal.SIGSEGV  # ended as the child did
+    assert shown.endswith(b"\x1b[?1049l\x1b[?25h")  # the parent left the alternate screen
+    assert lflag & termios.ICANON and lflag & termios.ECHO
