@@ -2,6 +2,6 @@
 
 import sys
 
-from tuiprof.cli import main
+from tuiprof.cli import entry
 
-sys.exit(main())
+sys.exit(entry())

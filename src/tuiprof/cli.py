@@ -213,6 +213,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def entry() -> int:
+    """The ``tuiprof`` command: :func:`main` under the supervisor (:mod:`tuiprof.supervise`).
+
+    Only here, in a program of its own, may big files be decoded with
+    ``marshal`` directly; ``main`` called in-process keeps the safe decoding.
+    """
+    from tuiprof.supervise import supervised
+
+    return supervised(main)
+
+
 def _silence_stdout() -> None:
     import os
 

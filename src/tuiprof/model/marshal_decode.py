@@ -14,6 +14,12 @@ Two decoders, one result:
   ``marshal.loads`` itself. A child that crashed, or that ``marshal`` refused
   (Python 2 codes, another Python's code objects), sends the file to the
   safe reader, which says precisely what is wrong, or reads it.
+
+A process that runs under tuiprof's supervisor (:mod:`tuiprof.supervise`, the
+command line) has a parent watching it: there, and only after
+:func:`decode_in_process` switched it on, a big file is decoded once, by
+``marshal`` in the process itself, under the same limits, lifted again right
+after. A crash there ends the process, and the parent says which file did it.
 """
 
 from __future__ import annotations
@@ -21,10 +27,13 @@ from __future__ import annotations
 import contextlib
 import faulthandler
 import marshal
+import math
 import os
 import signal
 import sys
+import threading
 import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from tuiprof.model.marshal_values import MarshalError
@@ -43,6 +52,25 @@ CPU_SECONDS_PER_MB = 0.5
 
 _OK, _TRUNCATED, _REFUSED, _NO_MEMORY = 0, 10, 11, 12
 
+TOO_MUCH_MEMORY = "it would take far more memory to decode than its size can justify"
+TOO_MUCH_TIME = "it would take far longer to decode than its size can justify"
+
+Report = Callable[[str | None], bool]
+"""Told the path before a decode in process and ``None`` after it; False if it cannot tell."""
+
+_report: Report | None = None
+"""Set by :func:`decode_in_process`; None: every big file goes through the forked check."""
+
+
+def decode_in_process(report: Report | None) -> None:
+    """Decode big files with ``marshal`` in this process (``report``), or not (None).
+
+    Only a process whose parent watches for its crash may switch this on:
+    ``report`` tells that parent which file is being decoded.
+    """
+    global _report
+    _report = report
+
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
@@ -55,11 +83,28 @@ class Decoded:
     """It holds code objects, as placeholders (the safe reader's output only)."""
 
 
-def decode(data: bytes) -> Decoded:
+def decode(data: bytes, path: str = "") -> Decoded:
     """Decode the one marshal value ``data`` holds; :class:`MarshalError` if refused.
 
     Bytes left over after the value are ignored, as ``marshal.loads`` ignores them.
+    ``path`` names the file to a supervising parent.
     """
+    # The one place the decoder is chosen. Only a supervised process decodes
+    # untrusted bytes with marshal itself (a crash there is reported by the
+    # parent), and only in the main thread: the limits are the whole
+    # process's, and a worker thread (the explorer's load of a big file)
+    # shares the process with the screen.
+    report = _report
+    if (
+        len(data) > SAFE_READER_LIMIT
+        and report is not None
+        and threading.current_thread() is threading.main_thread()
+        and report(path)
+    ):
+        try:
+            return _decode_here(data)
+        finally:
+            report(None)
     if len(data) > SAFE_READER_LIMIT and hasattr(os, "fork"):
         verdict = _verify_in_child(data)
         if verdict == _OK:
@@ -67,11 +112,83 @@ def decode(data: bytes) -> Decoded:
         if verdict == _TRUNCATED:
             raise MarshalError("truncated", truncated=True)
         if verdict == _NO_MEMORY:
-            raise MarshalError("it would take far more memory to decode than its size can justify")
+            raise MarshalError(TOO_MUCH_MEMORY)
         if verdict == -signal.SIGXCPU:
-            raise MarshalError("it would take far longer to decode than its size can justify")
+            raise MarshalError(TOO_MUCH_TIME)
     decoded = loads(data)
     return Decoded(decoded.value, decoded.python2, decoded.has_code)
+
+
+def _decode_here(data: bytes) -> Decoded:
+    """``marshal.loads`` in this process, limited; what it refuses goes to the safe reader."""
+    try:
+        with _quiet_faults(), _limited(len(data)):
+            value = _stdlib_loads(data)
+    except EOFError:
+        raise MarshalError("truncated", truncated=True) from None
+    except MemoryError:
+        raise MarshalError(TOO_MUCH_MEMORY) from None
+    except Exception:  # Python 2 codes, another Python's code objects: the safe reader says
+        decoded = loads(data)
+        return Decoded(decoded.value, decoded.python2, decoded.has_code)
+    return Decoded(value, python2=False)
+
+
+@contextlib.contextmanager
+def _quiet_faults() -> Iterator[None]:
+    """No fault handler's traceback if marshal crashes: the parent says it in one line."""
+    enabled = faulthandler.is_enabled()
+    if enabled:
+        faulthandler.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            with contextlib.suppress(Exception):
+                faulthandler.enable()
+
+
+@contextlib.contextmanager
+def _limited(size: int) -> Iterator[None]:
+    """Soft limits on address space, CPU time and core files, restored afterwards.
+
+    Only soft limits are lowered (never below what is used, never raised): a
+    process may set its soft limit back anywhere up to its hard limit.
+    """
+    try:
+        import resource
+    except ImportError:
+        yield
+        return
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    wanted = [(resource.RLIMIT_CORE, 0)]
+    cpu = math.ceil(used.ru_utime + used.ru_stime) + _cpu_seconds(size)
+    wanted.append((resource.RLIMIT_CPU, cpu))
+    with contextlib.suppress(OSError):
+        wanted.append((resource.RLIMIT_AS, _address_space() + _memory_allowance(size)))
+    saved: list[tuple[int, tuple[int, int]]] = []
+    for which, soft in wanted:
+        with contextlib.suppress(ValueError, OSError):
+            old = resource.getrlimit(which)
+            for cap in old:
+                if cap != resource.RLIM_INFINITY:
+                    soft = min(soft, cap)
+            resource.setrlimit(which, (soft, old[1]))
+            saved.append((which, old))
+    try:
+        yield
+    finally:
+        for which, old in reversed(saved):
+            with contextlib.suppress(ValueError, OSError):
+                resource.setrlimit(which, old)
+
+
+def _cpu_seconds(size: int) -> int:
+    return int(CPU_SECONDS + CPU_SECONDS_PER_MB * size / 1e6)
+
+
+def _memory_allowance(size: int) -> int:
+    return MEMORY_PER_BYTE * size + MEMORY_SLACK
 
 
 def _stdlib_loads(data: bytes) -> object:
@@ -130,17 +247,17 @@ def _limit_resources(size: int) -> None:  # pragma: no cover - runs in the forke
     except ImportError:
         return
     with contextlib.suppress(ValueError, OSError):
-        cpu = int(CPU_SECONDS + CPU_SECONDS_PER_MB * size / 1e6)
+        cpu = _cpu_seconds(size)
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     with contextlib.suppress(ValueError, OSError):
-        limit = _address_space() + MEMORY_PER_BYTE * size + MEMORY_SLACK
+        limit = _address_space() + _memory_allowance(size)
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _address_space() -> int:  # pragma: no cover - runs in the forked child
+def _address_space() -> int:
     with open("/proc/self/status", "rb") as status:
         for line in status:
             if line.startswith(b"VmSize:"):

@@ -64,7 +64,7 @@ def parse_pstats_part(path: str, data: bytes, *, check_edges: bool = True) -> Ps
     show them.
     """
     try:
-        decoded = decode(data)
+        decoded = decode(data, path)
     except MarshalError as error:
         if error.truncated:
             raise ProfileError(path, "is truncated (the pstats data ends too early)") from None

@@ -1,0 +1,260 @@
+"""The ``tuiprof`` command under its supervisor: one decode, crashes reported by the parent.
+
+``python -m tuiprof`` runs the program in a forked child that decodes big
+files with ``marshal`` directly; in-process calls keep the safe decoding.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tuiprof.cli import main
+from tuiprof.model import load_profile, marshal_decode
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="supervision needs os.fork")
+
+SELF_KEY = b"{\xa9\x01r\x00\x00\x00\x00N0"
+"""A dictionary whose key is a tuple holding a reference to itself: crashes ``marshal``."""
+HUGE_TUPLE = b"{)\x03\xfa\x01a\xe9\x01\x00\x00\x00\xfa\x01b(\xff\xff\xff\x7fN0"
+"""A value claiming 2**31 - 1 items."""
+PAD = b"N" * (marshal_decode.SAFE_READER_LIMIT + 1)
+"""Bytes after the value (ignored by marshal) that put a file on the direct path."""
+
+
+def tuiprof(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tuiprof", *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="module")
+def big_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ``python -m cProfile -o`` profile of 6,000 functions: over the safe reader's limit."""
+    folder = tmp_path_factory.mktemp("big")
+    script = folder / "many.py"
+    script.write_text(
+        textwrap.dedent(
+            """\
+            source = "".join(f"def f{i}(x):\\n    return x + {i}\\n" for i in range(6000))
+            exec(compile(source, "many_functions.py", "exec"))
+            total = sum(globals()[f"f{i}"](i) for i in range(6000))
+            """
+        )
+    )
+    out = folder / "many.prof"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), str(script)], check=True)
+    assert out.stat().st_size > marshal_decode.SAFE_READER_LIMIT
+    return out
+
+
+@pytest.mark.parametrize(
+    "content",
+    [SELF_KEY, SELF_KEY + PAD, HUGE_TUPLE, HUGE_TUPLE + PAD],
+    ids=["self key", "self key, padded", "huge size", "huge size, padded"],
+)
+@pytest.mark.parametrize("command", ["stats", "export", "tree"])
+def test_a_crasher_is_one_line_and_status_2(tmp_path: Path, content: bytes, command: str) -> None:
+    path = tmp_path / "hostile.prof"
+    path.write_bytes(content)
+    out = tmp_path / "out"
+    out.mkdir()
+    extra = ["-f", "callgrind", "-o", str(out / "x.callgrind")] if command == "export" else []
+    done = tuiprof(command, str(path), *extra)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"tuiprof: {path}: "), done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert sorted(os.listdir(tmp_path)) == ["hostile.prof", "out"]
+    assert os.listdir(out) == []
+
+
+def test_a_padded_self_key_is_named_by_the_parent(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.prof"
+    path.write_bytes(SELF_KEY + PAD)
+    done = tuiprof("stats", str(path))
+    # Decoded directly, marshal crashed the child; the parent said so.
+    crashed = "is not a valid pstats file (marshal crashed decoding it)"
+    assert done.stderr == f"tuiprof: {path}: {crashed}\n"
+
+
+def test_the_supervised_command_prints_what_main_prints(
+    big_profile: Path, samples: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for path in (big_profile, samples / "taylor.prof"):
+        for command in (["stats", "--limit", "40"], ["stats", "--json"], ["tree"]):
+            done = tuiprof(command[0], str(path), *command[1:])
+            assert main([command[0], str(path), *command[1:]]) == 0
+            assert (done.returncode, done.stdout, done.stderr) == (0, *capsys.readouterr())
+
+
+def test_the_supervised_export_writes_what_main_writes(big_profile: Path, tmp_path: Path) -> None:
+    supervised, in_process = tmp_path / "a.callgrind", tmp_path / "b.callgrind"
+    done = tuiprof("export", str(big_profile), "-f", "callgrind", "-o", str(supervised))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert main(["export", str(big_profile), "-f", "callgrind", "-o", str(in_process)]) == 0
+    assert supervised.read_bytes() == in_process.read_bytes()
+    again = tuiprof("export", str(big_profile), "-f", "callgrind", "-o", str(supervised))
+    assert again.returncode == 2 and len(again.stderr.splitlines()) == 1  # no overwrite
+
+
+def test_usage_errors_and_version_keep_their_status() -> None:
+    assert tuiprof("stats").returncode == 2
+    done = tuiprof("--version")
+    assert (done.returncode, done.stdout.startswith("tuiprof ")) == (0, True)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.told: list[str | None] = []
+
+    def __call__(self, path: str | None) -> bool:
+        self.told.append(path)
+        return True
+
+
+@pytest.fixture
+def direct() -> object:
+    recorder = Recorder()
+    marshal_decode.decode_in_process(recorder)
+    yield recorder
+    marshal_decode.decode_in_process(None)
+
+
+def test_the_switch_decodes_big_files_directly_and_lifts_its_limits(
+    big_profile: Path, direct: Recorder
+) -> None:
+    limits = [resource.getrlimit(r) for r in (resource.RLIMIT_AS, resource.RLIMIT_CPU)]
+    profile = load_profile([str(big_profile)])
+    assert direct.told == [str(big_profile), None]
+    assert [resource.getrlimit(r) for r in (resource.RLIMIT_AS, resource.RLIMIT_CPU)] == limits
+    marshal_decode.decode_in_process(None)
+    safe = load_profile([str(big_profile)])
+    assert (safe.keys, safe.ncalls, safe.tottime, safe.cumtime, safe.callers_raw) == (
+        profile.keys,
+        profile.ncalls,
+        profile.tottime,
+        profile.cumtime,
+        profile.callers_raw,
+    )
+
+
+def test_the_switch_leaves_small_files_and_worker_threads_to_the_safe_path(
+    big_profile: Path, samples: Path, direct: Recorder
+) -> None:
+    load_profile([str(samples / "taylor.prof")])
+    worker = threading.Thread(target=load_profile, args=([str(big_profile)],))
+    worker.start()
+    worker.join()
+    assert direct.told == []
+
+
+def test_in_process_use_never_decodes_directly(big_profile: Path) -> None:
+    assert marshal_decode._report is None
+    assert main(["stats", str(big_profile), "--limit", "1"]) == 0
+
+
+def test_a_refused_big_file_is_refused_as_before(tmp_path: Path, direct: Recorder) -> None:
+    path = tmp_path / "cut.prof"
+    path.write_bytes(b"{" + b"\xe9" * 10 + PAD)
+    with pytest.raises(Exception) as refused:
+        load_profile([str(path)])
+    marshal_decode.decode_in_process(None)
+    with pytest.raises(Exception) as before:
+        load_profile([str(path)])
+    assert str(refused.value) == str(before.value)
+
+
+def test_ctrl_c_reaches_the_child_and_the_status_is_130(tmp_path: Path, samples: Path) -> None:
+    # A ``dot`` that never finishes keeps the export busy; Ctrl+C goes to the process group.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    started = tmp_path / "started"
+    fake_dot = bin_dir / "dot"
+    fake_dot.write_text(f"#!/bin/sh\ntouch '{started}'\nexec sleep 60\n")
+    fake_dot.chmod(0o755)
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    command = [sys.executable, "-m", "tuiprof", "export", str(samples / "taylor.prof")]
+    process = subprocess.Popen(
+        [*command, "-f", "svg", "-o", str(out / "graph.svg")],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert started.exists()
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert (process.returncode, err) == (130, "")
+    assert os.listdir(out) == []
+
+
+def test_a_crash_in_the_explorer_leaves_the_terminal_as_it_was(samples: Path) -> None:
+    import pty
+    import select
+    import termios
+
+    pid, terminal = pty.fork()
+    if pid == 0:  # pragma: no cover - becomes the command
+        os.execv(sys.executable, [sys.executable, "-m", "tuiprof", str(samples / "taylor.prof")])
+    shown = b""
+    done = 0
+    try:
+        deadline = time.monotonic() + 60
+        while b"\x1b[?1049h" not in shown and time.monotonic() < deadline:
+            if select.select([terminal], [], [], 0.2)[0]:
+                shown += os.read(terminal, 65536)
+        assert b"\x1b[?1049h" in shown  # the explorer is on the alternate screen, raw
+        assert not termios.tcgetattr(terminal)[3] & termios.ICANON
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            child = int(children.read().split()[0])
+        os.kill(child, signal.SIGSEGV)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # read until the terminal's last writer is gone
+            if select.select([terminal], [], [], 0.2)[0]:
+                try:
+                    chunk = os.read(terminal, 65536)
+                except OSError:  # EIO: no process holds the terminal any more
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+        lflag = termios.tcgetattr(terminal)[3]
+        deadline = time.monotonic() + 10
+        while not done and time.monotonic() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            time.sleep(0.05)
+    finally:
+        if not done:  # still running (it never showed the screen, or never ended)
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+        os.close(terminal)
+    assert os.waitstatus_to_exitcode(status) == -signal.SIGSEGV  # ended as the child did
+    assert shown.endswith(b"\x1b[?1049l\x1b[?25h")  # the parent left the alternate screen
+    assert lflag & termios.ICANON and lflag & termios.ECHO
