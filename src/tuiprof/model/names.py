@@ -70,3 +70,26 @@ def label(key: FunctionKey) -> str:
 def search_text(key: FunctionKey) -> str:
     """What a filter term is matched against: the name and the full path, lower case."""
     return f"{key[2]} {key[0]}:{key[1]}".lower()
+
+
+def fit_label(text: str, width: int) -> str:
+    """A :func:`label` shortened to ``width`` characters, keeping what identifies it.
+
+    The path loses characters from its left (``…es/rich/text.py:42``) and the
+    ``:line`` is never cut; only when the name alone does not fit is the name
+    cut at its end. A label that fits comes back as it is.
+    """
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    name, gap, where = text.rpartition("  ")
+    if not gap:
+        return text[: width - 1] + "…"
+    path, colon, line = where.rpartition(":")
+    tail = f"{colon}{line}" if colon else ""
+    room = width - len(name) - len(gap) - len(tail) - 1
+    if room >= 0:
+        path = path if colon else where
+        return f"{name}{gap}…{path[len(path) - room :] if room else ''}{tail}"
+    return text[: width - 1] + "…"

@@ -12,6 +12,7 @@ import io
 import json
 import marshal
 import os
+import shlex
 import stat
 
 from tuiprof.model.errors import ProfileError
@@ -72,8 +73,17 @@ def sniff(data: bytes) -> Format | None:
     return None
 
 
-def describe(data: bytes) -> str:
-    """What a file that is not a profile looks like, for the error message."""
+def describe(data: bytes, path: str = "") -> str:
+    """What a file that is not a profile looks like, for the error message.
+
+    A Python script given by mistake gets the commands that profile it.
+    """
+    if path.endswith((".py", ".pyw")) and (not data or _looks_like_text(data[:4096])):
+        script = shlex.quote(path)
+        return (
+            "is a Python script, not a profile: profile it with"
+            f" `python -m cProfile -o out.prof {script}` or `tuiprof record {script}`"
+        )
     if not data:
         return "is empty"
     if data[:2] == b"\x1f\x8b":
