@@ -28,6 +28,7 @@ from tuiprof.model.profile import Profile
 from tuiprof.model.source import SourceFinder
 
 if TYPE_CHECKING:
+    from tuiprof.export.request import ExportChoices, ExportRequest
     from tuiprof.model.table import FunctionTableModel
     from tuiprof.screens.main import MainScreen
 
@@ -262,4 +263,14 @@ class TuiprofApp(App[int]):
         if self.profile is None:
             return
         selected = self.selected if self.selected >= 0 else None
-        self.push_screen(ExportDialog(self.profile, selected, filter_text))
+        dialog = ExportDialog(self.profile, selected, filter_text, remembered=self.export_choices)
+        self.push_screen(dialog, self._remember_export)
+
+    export_choices: ExportChoices | None = None
+    """The session's last export (format, folder, thresholds): the dialog offers them again."""
+
+    def _remember_export(self, request: ExportRequest | None) -> None:
+        from tuiprof.export.request import ExportChoices
+
+        if request is not None:
+            self.export_choices = ExportChoices.of(request)

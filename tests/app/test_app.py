@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from textual.binding import Binding
+from textual.widgets import Input, RadioButton
 from textual.worker import WorkerCancelled
 
 from tests.app.conftest import MAIN, PARSE, small_stats, write_profile
@@ -69,6 +70,36 @@ async def test_e_opens_export(small: Profile) -> None:
         assert isinstance(app.screen, ExportDialog)
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_the_export_dialog_remembers_format_folder_and_thresholds(
+    small_path: Path, tmp_path: Path
+) -> None:
+    app = TuiprofApp(load_profile([str(small_path)]))
+    elsewhere = tmp_path / "out"
+    elsewhere.mkdir()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        await pilot.click("#dot")
+        dialog.query_one("#path", Input).value = str(elsewhere / "first.dot")
+        dialog.query_one("#node", Input).value = "2"
+        dialog.query_one("#edge", Input).value = "0.5"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (elsewhere / "first.dot").exists()
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        again = app.screen
+        assert isinstance(again, ExportDialog)
+        assert again.query_one("#path", Input).value == str(elsewhere / "small.dot")
+        assert again.query_one("#dot", RadioButton).value
+        assert again.query_one("#node", Input).value == "2"
+        assert again.query_one("#edge", Input).value == "0.5"
 
 
 async def test_e_on_a_profile_with_no_functions(tmp_path: Path) -> None:

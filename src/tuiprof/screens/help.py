@@ -35,7 +35,7 @@ def binding_sections() -> list[tuple[str, list[Binding]]]:
     is not (a new widget, say) still gets a section, under its own name.
     """
     from tuiprof.app import TuiprofApp
-    from tuiprof.screens.export_dialog import ConfirmOverwrite, ExportDialog
+    from tuiprof.screens.export_dialog import Confirm, ExportDialog
     from tuiprof.screens.main import FilterInput, MainScreen
     from tuiprof.views.call_tree import CallTreeView
     from tuiprof.views.callers import EdgeTable
@@ -52,7 +52,7 @@ def binding_sections() -> list[tuple[str, list[Binding]]]:
         ("Filter line", [FilterInput]),
         ("Call tree", [CallTreeView]),
         ("Source", [SourceView]),
-        ("Export dialog", [ExportDialog, ConfirmOverwrite]),
+        ("Export dialog", [ExportDialog, Confirm]),
         ("Help", [HelpScreen]),
     ]
     placed = {cls for _, classes in named for cls in classes}
