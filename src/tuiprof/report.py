@@ -143,7 +143,10 @@ def header_lines(
             calls += f" ({profile.total_primitive_calls} primitive calls)"
         summary = f"{calls} in {format_time(profile.total_time)}"
     else:
-        summary = f"line data only, {format_time(profile.total_time)} in profiled lines"
+        summary = (
+            f"line data only, {format_time(profile.total_time)} summed over the timed"
+            " functions (a function timed inside another counts in both)"
+        )
     direction = ", reversed" if reverse else ""
     return [
         f"{files}: {summary}, {len(profile)} functions",

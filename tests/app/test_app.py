@@ -22,6 +22,7 @@ from tuiprof.screens.export_dialog import ConfirmOverwrite, ExportDialog
 from tuiprof.screens.help import HelpScreen, binding_ids, classes_with_bindings
 from tuiprof.screens.main import MainScreen
 from tuiprof.views.function_table import FunctionTable
+from tuiprof.views.header import StatusHeader
 
 
 async def test_question_mark_opens_help_and_escape_closes_it(small: Profile) -> None:
@@ -301,6 +302,16 @@ async def test_sample_with_line_data(samples: Path) -> None:
         await pilot.press("s")
         await pilot.pause()
         assert app.screen.view == "source"
+
+
+async def test_a_lprof_alone_says_what_its_total_is(samples: Path) -> None:
+    profile = load_profile([str(samples / "particles.lprof")])
+    app = TuiprofApp(profile)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await pilot.pause()
+        top = str(app.screen.query_one(StatusHeader).render()).splitlines()[0]
+        assert "sum of timed functions 11.90s" in top and "total" not in top
+        assert "6 with line data" in top and "counts in both" in top
 
 
 def test_small_fixture_round_trips(tmp_path: Path) -> None:

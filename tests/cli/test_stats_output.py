@@ -266,6 +266,13 @@ def test_calls_and_per_call_cells() -> None:
     assert report.format_per_call(1.0, 4) == "250.0ms"
 
 
+def test_a_lprof_alone_says_what_its_total_is(
+    samples: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, _ = stats_out([str(samples / "particles.lprof"), "--limit", "1"], capsys)
+    assert "line data only, 11.90s summed over the timed functions" in out.splitlines()[0]
+
+
 def test_a_filter_matching_nothing_says_so_and_exits_0(
     made: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -52,9 +52,16 @@ class StatusHeader(Static):
         names = ", ".join(os.path.basename(f) for f in p.files) or "(no file)"
         top = Text(no_wrap=True, overflow="ellipsis")
         top.append(f" {names}", style="bold")
-        top.append(f"  total {format_time(p.total_time)}  {len(p)} functions")
+        if p.has_call_data:
+            top.append(f"  total {format_time(p.total_time)}  {len(p)} functions")
+        else:
+            # line_profiler records no run time: this sums the functions it timed.
+            top.append(f"  sum of timed functions {format_time(p.total_time)}")
+            top.append(f"  {len(p)} functions")
         if p.lines:
             top.append(f"  {len(p.lines)} with line data")
+        if not p.has_call_data:
+            top.append("  (a function timed inside another counts in both)")
         if percent:
             top.append("  [% of total]", style="bold")
         bottom = Text(no_wrap=True, overflow="ellipsis")

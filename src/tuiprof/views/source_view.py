@@ -69,15 +69,18 @@ class SourceView(CachedLinesView, can_focus=True):
 
     With line data, each line shows its hits, time, time per hit, share of the
     function and a heat bar (scaled to the function's slowest line); lines of the function
-    that never ran are dim.
+    that never ran are dim. When the source cannot be shown, the line data still
+    is (line numbers and figures, no code), under the message that says why, as
+    ``tuiprof stats`` prints it. With line data the view opens where the
+    function's slowest line is on screen.
 
     | Key | Does |
     | :- | :- |
     | up / down | Scroll one line. |
     | left / right | Scroll the code sideways (8 columns). |
     | pageup / pagedown | Scroll one screen. |
-    | home / end | Top / bottom of the file. |
-    | r | Back to the function's first line. |
+    | home / end | Top / bottom of the file (no animation). |
+    | r | Back to the function (its slowest line in view). |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -133,6 +136,8 @@ class SourceView(CachedLinesView, can_focus=True):
         """Shown instead of source when there is none to show."""
         self.timings: dict[int, LineTiming] = {}
         self.function_total = 0.0
+        self.first_line_no = 1
+        """The line number of the first code row (past the message when there is no source)."""
         self._code: list[Content] = []
         self._highlighted: LRUCache[str, list[Content]] = LRUCache(8)
         self._title = ""
@@ -147,7 +152,17 @@ class SourceView(CachedLinesView, can_focus=True):
 
     @property
     def header_height(self) -> int:
-        return 2 if self.has_line_data and self.source is not None else 1
+        return 2 if self.has_line_data else 1
+
+    @property
+    def numbers_only(self) -> bool:
+        """Line data without source to show: the message, then the figures of each line."""
+        return self.source is None and self.has_line_data
+
+    @property
+    def message_rows(self) -> int:
+        """Rows the message takes above the code (only when showing the numbers alone)."""
+        return len(self.message) + 1 if self.numbers_only else 0
 
     @property
     def gutter_width(self) -> int:
@@ -168,6 +183,7 @@ class SourceView(CachedLinesView, can_focus=True):
         self._title = self.profile.label(fid)
         self.source = None
         self._code = []
+        self.first_line_no = 1
         lookup = self.finder.find(file, first_line)
         if lookup.kind is LookupKind.BUILTIN:
             self.message = [f"{name} is built in (written in C): it has no Python source."]
@@ -192,9 +208,19 @@ class SourceView(CachedLinesView, can_focus=True):
                 self.span = self.finder.span(lookup.path, first_line, name)
                 self._code = self._highlight(text)
                 self._title += self._notes(text, lookup.path, file)
+        if self.numbers_only:
+            # As ``tuiprof stats`` does: the figures of each line, without its text.
+            self.first_line_no = min(first_line, *self.timings)
+            last = max(first_line, *self.timings)
+            self.span = (first_line, last)
+            self._code = [Content("")] * (last - self.first_line_no + 1)
+            self.message = [*self.message, "Showing the line data without the source:"]
         self.clear_cache()
         width = self.gutter_width + max((c.cell_length for c in self._code), default=0)
-        height = (len(self._code) or len(self.message)) + self.header_height
+        if self.numbers_only:
+            width = max(width, 1 + max(map(cell_len, self.message)))
+        rows = self.message_rows + len(self._code) if self._code else len(self.message)
+        height = rows + self.header_height
         self.virtual_size = Size(width, height)
         self.refresh()
         # The new virtual size takes effect on the next refresh; scroll after it.
@@ -234,10 +260,25 @@ class SourceView(CachedLinesView, can_focus=True):
             self.clear_cache()
             self.refresh()
 
+    def _row_of(self, line_no: int) -> int:
+        """The content row (below the header) that shows line ``line_no``."""
+        return self.message_rows + line_no - self.first_line_no
+
     def _function_top(self) -> int:
-        if self.source is None:
-            return 0
-        return max(0, self.span[0] - 1 - CONTEXT)
+        """The first row to show: a little above the function, or the message.
+
+        With line data, if the slowest line would fall below the screen (a long
+        docstring, a long function), the view starts nearer to it instead.
+        """
+        top = 0 if self.source is None else max(0, self.span[0] - 1 - CONTEXT)
+        if not self.timings:
+            return top
+        hottest = max(self.timings.values(), key=lambda t: t.seconds).line
+        row = self._row_of(hottest)
+        visible = max(1, self.scrollable_content_region.height - self.header_height)
+        if row >= top + visible:
+            top = max(0, row - max(CONTEXT, visible // 3))
+        return top
 
     # Keys -----------------------------------------------------------------
 
@@ -246,8 +287,14 @@ class SourceView(CachedLinesView, can_focus=True):
         self.scroll_to(x=max(0, self.scroll_x + cells), animate=False)
 
     def action_to_function(self) -> None:
-        """Scroll back to the function's first line."""
+        """Scroll back to the function (its slowest line in view)."""
         self.scroll_to(x=0, y=self._function_top(), animate=False)
+
+    def action_scroll_home(self) -> None:
+        self.scroll_to(x=0, y=0, animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False)
 
     # Rendering --------------------------------------------------------------
 
@@ -258,15 +305,18 @@ class SourceView(CachedLinesView, can_focus=True):
         if y == 1 and self.header_height == 2:
             style = self.get_component_rich_style("source-view--columns")
             return _text_strip(self._columns_text(), width, style)
-        row = int(self.scroll_y) + y - self.header_height
-        if self.source is None:
+        # The rounded offset: the one Textual repaints on (a float scroll_y
+        # left at 90.6 by an animation would show the row above the last).
+        scroll_x, scroll_y = self.scroll_offset
+        row = scroll_y + y - self.header_height
+        if self.source is None and (row < len(self.message) or not self._code):
             if row < len(self.message):
                 style = self.get_component_rich_style("source-view--message")
                 return _text_strip(" " + self.message[row], width, style)
             return Strip.blank(width, self.rich_style)
-        if row >= len(self._code):
+        row -= self.message_rows
+        if not 0 <= row < len(self._code):
             return Strip.blank(width, self.rich_style)
-        scroll_x = int(self.scroll_x)
         return self.cached_line(
             (row, width, scroll_x), lambda: self._code_strip(row, width, scroll_x)
         )
@@ -277,6 +327,8 @@ class SourceView(CachedLinesView, can_focus=True):
         if self.has_line_data:
             hits = sum(t.hits for t in self.timings.values())
             right = f"total {format_time(self.function_total)} in {hits} hits "
+            if self.numbers_only:
+                right = f"lines {self.span[0]}–{self.span[1]}  {right}"
         elif self.source is not None:
             right = f"lines {self.span[0]}–{self.span[1]} "
         left = " " + self._title if self.fid >= 0 else " Source"
@@ -289,7 +341,7 @@ class SourceView(CachedLinesView, can_focus=True):
         return "line".rjust(LINE_NO - 1) + " " + figures + "heat".ljust(HEAT_WIDTH + 3) + "source"
 
     def _code_strip(self, row: int, width: int, scroll_x: int) -> Strip:
-        line_no = row + 1
+        line_no = row + self.first_line_no
         start, end = self.span
         in_function = start <= line_no <= end
         base = self.visual_style
