@@ -68,8 +68,13 @@ def label(key: FunctionKey) -> str:
 
 
 def search_text(key: FunctionKey) -> str:
-    """What a filter term is matched against: the name and the full path, lower case."""
-    return f"{key[2]} {key[0]}:{key[1]}".lower()
+    """What a filter term is matched against: the name, then the full ``path:line``.
+
+    Lower case, on two lines: a term matches one or the other, never across
+    both, and with the regular expressions compiled multi-line, ``render$``
+    is a function named ``render`` and ``^test_`` a name starting ``test_``.
+    """
+    return f"{key[2]}\n{key[0]}:{key[1]}".lower()
 
 
 def fit_label(text: str, width: int) -> str:

@@ -13,10 +13,13 @@ from tuiprof.model.table import TableQuery
 
 
 def describe_query(query: TableQuery, shown: int, total: int) -> str:
-    """``sort tottime ▼ · filter "foo" (12 of 300) · hiding stdlib``."""
+    """``sort tottime ▼ · filter render console\\.py · hiding stdlib · 12 of 300 shown``.
+
+    The filter reads as typed (no quotes, no escaped backslashes).
+    """
     parts = [f"sort {query.sort.title} {'▲' if query.reverse else '▼'}"]
     if query.filter_text.strip():
-        parts.append(f"filter {query.filter_text.strip()!r}")
+        parts.append(f"filter {' '.join(query.filter_text.split())}")
     hidden = [
         name
         for name, on in (
