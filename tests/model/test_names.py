@@ -51,6 +51,7 @@ def test_kinds() -> None:
         (60, "render  site-packages/rich/console.py:1234"),
         (30, "render  …/rich/console.py:1234"),
         (16, "render  …py:1234"),
+        (13, "rend…  …:1234"),
         (8, "render …"),
         (1, "…"),
     ],

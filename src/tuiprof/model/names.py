@@ -81,8 +81,9 @@ def fit_label(text: str, width: int) -> str:
     """A :func:`label` shortened to ``width`` characters, keeping what identifies it.
 
     The path loses characters from its left (``…es/rich/text.py:42``) and the
-    ``:line`` is never cut; only when the name alone does not fit is the name
-    cut at its end. A label that fits comes back as it is.
+    ``:line`` is kept; when the name does not fit either, it is cut at its end
+    (``dispatch_re…  …:1234``), and only on the narrowest columns is the
+    ``:line`` lost. A label that fits comes back as it is.
     """
     if len(text) <= width:
         return text
@@ -97,4 +98,8 @@ def fit_label(text: str, width: int) -> str:
     if room >= 0:
         path = path if colon else where
         return f"{name}{gap}…{path[len(path) - room :] if room else ''}{tail}"
+    name_room = width - len(gap) - 1 - len(tail)
+    if tail and name_room >= 5:
+        # The name too is cut, at its end; the line number still shows.
+        return f"{name[: name_room - 1]}…{gap}…{tail}"
     return text[: width - 1] + "…"

@@ -163,6 +163,8 @@ class MainScreen(Screen[None]):
         self.profile = profile
         self.percent = False
         self._filter_valid = True
+        self._cursor_note = False
+        """The header says where the table's cursor is (it is out of view)."""
 
     @property
     def tuiprof(self) -> TuiprofApp:
@@ -219,8 +221,15 @@ class MainScreen(Screen[None]):
         return self.query_one(ContentSwitcher).current or "functions"
 
     def refresh_status(self) -> None:
+        table = self.table
+        note = ""
+        if self.view == "functions" and not table.cursor_in_view and table.highlighted >= 0:
+            # After a sort the view shows the top: say where the cursor stayed.
+            name = self.profile.keys[table.highlighted][2]
+            note = f"cursor: row {table.cursor_row + 1} (↑/↓ go there), {name}"
+        self._cursor_note = bool(note)
         self.query_one(StatusHeader).show(
-            self.table.table_query, len(self.table.rows), VIEW_TITLES[self.view], self.percent
+            table.table_query, len(table.rows), VIEW_TITLES[self.view], self.percent, note
         )
 
     # Views ------------------------------------------------------------------
@@ -341,6 +350,8 @@ class MainScreen(Screen[None]):
     def _highlighted(self, event: FunctionHighlighted) -> None:
         event.stop()
         self.tuiprof.select(event.fid)
+        if self._cursor_note:
+            self.refresh_status()
 
     @on(FunctionChosen)
     def _chosen(self, event: FunctionChosen) -> None:

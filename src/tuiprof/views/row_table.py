@@ -18,6 +18,7 @@ from textual.cache import LRUCache
 from textual.message import Message
 from textual.strip import Strip
 
+from tuiprof.model.names import fit_label
 from tuiprof.model.table import SortKey
 from tuiprof.views.cursor_lines import CursorLinesView, cursor_bindings, fit
 
@@ -37,6 +38,8 @@ class Column:
     align: Literal["left", "right"] = "right"
     drop: int = 0
     """0: always shown; otherwise, when the width is short, higher numbers go first."""
+    label: bool = False
+    """Holds ``name  file:line``: shortened from the path's left, never cutting ``:line``."""
 
 
 class RowTable(CursorLinesView):
@@ -180,8 +183,9 @@ class RowTable(CursorLinesView):
         for index, cell_width in self.column_layout(width):
             if segments:
                 segments.append(Segment(" " * GAP, style))
-            align = self.columns[index].align
-            segments.append(Segment(fit(cells[index], cell_width, align), style))
+            column = self.columns[index]
+            text = fit_label(cells[index], cell_width) if column.label else cells[index]
+            segments.append(Segment(fit(text, cell_width, column.align), style))
         return Strip(segments).extend_cell_length(width, style)
 
     def column_clicked(self, column: int) -> None:

@@ -8,6 +8,7 @@ line-timing gutter stays put while the code scrolls sideways.
 
 from __future__ import annotations
 
+import textwrap
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -133,7 +134,9 @@ class SourceView(CachedLinesView, can_focus=True):
         """The function's first and last line."""
         self.source: SourceText | None = None
         self.message: list[str] = ["No function selected."]
-        """Shown instead of source when there is none to show."""
+        """Shown instead of source when there is none to show (wrapped to the width)."""
+        self._message_text: list[str] = self.message
+        """The message as written, one line per paragraph."""
         self.timings: dict[int, LineTiming] = {}
         self.function_total = 0.0
         self.first_line_no = 1
@@ -215,16 +218,24 @@ class SourceView(CachedLinesView, can_focus=True):
             self.span = (first_line, last)
             self._code = [Content("")] * (last - self.first_line_no + 1)
             self.message = [*self.message, "Showing the line data without the source:"]
-        self.clear_cache()
-        width = self.gutter_width + max((c.cell_length for c in self._code), default=0)
-        if self.numbers_only:
-            width = max(width, 1 + max(map(cell_len, self.message)))
-        rows = self.message_rows + len(self._code) if self._code else len(self.message)
-        height = rows + self.header_height
-        self.virtual_size = Size(width, height)
+        self._message_text = self.message
+        self._measure(self.scrollable_content_region.width or self.app.size.width)
         self.refresh()
         # The new virtual size takes effect on the next refresh; scroll after it.
         self.call_after_refresh(self.action_to_function)
+
+    def _measure(self, width: int) -> None:
+        """Wrap the message to ``width`` and size the scrolling area to what is shown."""
+        self.message = wrap_lines(self._message_text, max(20, width - 2))
+        self.clear_cache()
+        code_width = self.gutter_width + max((c.cell_length for c in self._code), default=0)
+        rows = self.message_rows + len(self._code) if self._code else len(self.message)
+        self.virtual_size = Size(code_width if self._code else 0, rows + self.header_height)
+
+    def resized(self) -> None:
+        if self._message_text:
+            self._measure(self.scrollable_content_region.width)
+            self.refresh()
 
     def _notes(self, text: SourceText, path: str, recorded: str) -> str:
         notes = ""
@@ -326,9 +337,12 @@ class SourceView(CachedLinesView, can_focus=True):
         right = ""
         if self.has_line_data:
             hits = sum(t.hits for t in self.timings.values())
-            right = f"total {format_time(self.function_total)} in {hits} hits "
+            total = format_time(self.function_total)
+            # Longest first: a narrow screen keeps room for the function's name.
+            choices = [f"total {total} in {hits} hits ", f"{total} ", ""]
             if self.numbers_only:
-                right = f"lines {self.span[0]}–{self.span[1]}  {right}"
+                choices.insert(0, f"lines {self.span[0]}–{self.span[1]}  {choices[0]}")
+            right = next(c for c in choices if cell_len(c) <= width // 2)
         elif self.source is not None:
             right = f"lines {self.span[0]}–{self.span[1]} "
         left = " " + self._title if self.fid >= 0 else " Source"
@@ -370,6 +384,21 @@ class SourceView(CachedLinesView, can_focus=True):
         )
         code = code.crop_extend(scroll_x, scroll_x + code_width, rich_base)
         return Strip.join([gutter, code]).crop_extend(0, width, rich_base)
+
+
+def wrap_lines(lines: list[str], width: int) -> list[str]:
+    """Each line wrapped to ``width``, continuation lines indented under its start."""
+    wrapped: list[str] = []
+    for line in lines:
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        wrapped += textwrap.wrap(
+            line,
+            width,
+            subsequent_indent=indent + "  ",
+            break_on_hyphens=False,
+            drop_whitespace=True,
+        ) or [""]
+    return wrapped
 
 
 def _highlight_lines(lines: tuple[str, ...]) -> list[Content]:
