@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
@@ -38,7 +38,15 @@ FREEZE_ABOVE = 20_000
 
 
 class LoadingScreen(Screen[None]):
-    """Shown while a big profile loads in a thread."""
+    """Shown while a big profile loads in a thread.
+
+    Keys typed meanwhile are kept, in order, and typed again into the main
+    screen once it is up (:meth:`TuiprofApp._open`), so a ``4`` pressed while
+    loading sorts as it would a second later. The keys that quit act at once.
+    """
+
+    PASS_THROUGH: ClassVar[frozenset[str]] = frozenset({"q", "ctrl+c", "ctrl+q"})
+    """Keys not kept for later: leaving should not wait for the load."""
 
     DEFAULT_CSS = """
     LoadingScreen { align: center middle; }
@@ -49,6 +57,15 @@ class LoadingScreen(Screen[None]):
     def __init__(self, paths: Sequence[str]) -> None:
         super().__init__()
         self.paths = paths
+        self.typed_ahead: list[tuple[str, str | None]] = []
+        """(key, character) of each key typed while loading."""
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key in self.PASS_THROUGH:
+            return
+        event.stop()
+        event.prevent_default()
+        self.typed_ahead.append((event.key, event.character))
 
     def compose(self) -> ComposeResult:
         yield Static(f"loading {', '.join(Path(p).name for p in self.paths)}…", markup=False)
@@ -161,9 +178,16 @@ class TuiprofApp(App[int]):
         self.profile = profile
         screen = MainScreen(profile)
         if isinstance(self.screen, LoadingScreen):
+            typed = self.screen.typed_ahead
             self.switch_screen(screen)
+            # After the main screen's mount, in the order typed: as if typed now.
+            self.call_after_refresh(self._type_again, typed)
         else:
             self.push_screen(screen)
+
+    def _type_again(self, typed: Sequence[tuple[str, str | None]]) -> None:
+        for key, character in typed:
+            self.post_message(events.Key(key, character))
 
     @work(thread=True, exclusive=True, group="warm")
     def warm(self, model: FunctionTableModel) -> None:

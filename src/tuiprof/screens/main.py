@@ -148,6 +148,10 @@ class MainScreen(Screen[None]):
         Binding("e", "export", "Export", show=False, tooltip="Export dialog", id="export"),
     ]
 
+    AUTO_FOCUS = "#function-table"
+    """Keys typed before the first paint go to the table, never to the filter line
+    (Textual would focus the first focusable widget, which is the filter)."""
+
     DEFAULT_CSS = """
     MainScreen #filter { height: 1; border: none; padding: 0 1; background: $boost; }
     MainScreen #filter:focus { background: $primary-background; }
