@@ -18,6 +18,7 @@ from tuiprof.export.scope import ScopeError, select
 from tuiprof.model.collector import collector_paused
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.profile import Profile
+from tuiprof.model.subtree import subtree_figures
 
 
 class ExportFormat(enum.Enum):
@@ -154,7 +155,9 @@ def export_profile(profile: Profile, request: ExportRequest) -> ExportResult:
     except ProfileError as error:
         raise ExportError(str(error)) from None
     try:
-        fids = select(profile, request.roots, request.filter_text)
+        # A subtree's graph shows what ran under its roots: estimated figures.
+        figures = subtree_figures(profile, request.roots) if request.roots else None
+        fids = select(profile, request.roots, request.filter_text, within=figures)
     except ScopeError as error:
         raise ExportError(str(error)) from None
     if not len(profile):
@@ -175,6 +178,7 @@ def export_profile(profile: Profile, request: ExportRequest) -> ExportResult:
                 profile,
                 out,
                 fids,
+                figures=figures,
                 node_threshold=request.node_threshold,
                 edge_threshold=request.edge_threshold,
                 theme=request.theme,
