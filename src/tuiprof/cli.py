@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from tuiprof import __version__
 from tuiprof.model.errors import ProfileError
+from tuiprof.model.names import visible
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -226,7 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_explorer(options)
     except ProfileError as error:
-        print(f"tuiprof: {error}", file=sys.stderr)
+        # The file name and the problem can quote the file: shown, never sent.
+        print(f"tuiprof: {visible(str(error))}", file=sys.stderr)
         return EXIT_INPUT
     except SystemExit as leaving:  # argparse: usage errors are input errors too
         code = leaving.code

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from tuiprof.export.scope import ScopeError, matching
-from tuiprof.export.text import printable
 from tuiprof.model.calltree import CallTree, TreeNode
 from tuiprof.model.format import format_percent, format_time
 from tuiprof.model.loaders import load_profile
+from tuiprof.model.names import visible
 from tuiprof.model.partial_callees import PartialCallees
 from tuiprof.model.profile import Profile
 from tuiprof.model.tree_outline import OutlineRow, least_time, outline
@@ -113,7 +113,7 @@ def text_lines(profile: Profile, rows: list[OutlineRow]) -> Iterator[str]:
             continue
         mark = f"{RECURSION} " if row.node.recursive else ""
         assert figures is not None
-        label = printable(profile.label(row.node.fid))
+        label = visible(profile.label(row.node.fid))
         yield f"{numbers(figures)}  {indent}{mark}{label}"
 
 

@@ -25,14 +25,15 @@ after control characters have been made visible, so ``<module>``,
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from typing import TextIO
 
 import gprof2dot
 
-from tuiprof.export.text import printable, shortened
+from tuiprof.export.text import shortened
 from tuiprof.model.format import format_time
-from tuiprof.model.names import FunctionKey, is_builtin
+from tuiprof.model.names import FunctionKey, is_builtin, visible
 from tuiprof.model.profile import Profile
 from tuiprof.model.subtree import SubtreeFigures
 
@@ -53,7 +54,7 @@ def node_name(key: FunctionKey) -> str:
         text = f"{module}:{line}:{name}"
     # DotWriter truncates at 4096 characters with a warning on stderr; a
     # label that long is unreadable anyway.
-    return shortened(printable(text), 1000)
+    return shortened(visible(text), 1000)
 
 
 def build_graph(
@@ -79,7 +80,7 @@ def build_graph(
     it that ran under the subtree's roots, and the thresholds apply to those.
     """
     chosen: Sequence[int] = range(len(profile)) if fids is None else fids
-    total = profile.total_time
+    total = finite(profile.total_time)
     if total <= 0:
         total = max(map(profile.cumtime.__getitem__, chosen), default=0.0)
     cumtime: Sequence[float]
@@ -105,11 +106,11 @@ def build_graph(
     keys = profile.keys
     for fid in kept:
         function = gprof2dot.Function(fid, node_name(keys[fid]))
-        function.filename = printable(keys[fid][0])
+        function.filename = visible(keys[fid][0])
         ncalls = called[fid]
         function.called = _count(ncalls) if ncalls >= 0 else None
-        function[gprof2dot.TIME] = tottime[fid]
-        function[gprof2dot.TOTAL_TIME] = cumtime[fid]
+        function[gprof2dot.TIME] = finite(tottime[fid])
+        function[gprof2dot.TOTAL_TIME] = finite(cumtime[fid])
         function[gprof2dot.TIME_RATIO] = prune_weight(tottime[fid], total)
         function[gprof2dot.TOTAL_TIME_RATIO] = prune_weight(cumtime[fid], total)
         functions[fid] = function
@@ -133,7 +134,7 @@ def build_graph(
                 calls = edge
                 ncalls = profile.ncalls[fid]
                 part = edge / ncalls if ncalls > 0 else 0.0
-                edge_total = part * cumtime[fid]
+                edge_total = finite(part * cumtime[fid])
             if prune_weight(edge_total, total) < edge_min:
                 continue
             call = gprof2dot.Call(fid)
@@ -151,6 +152,17 @@ def build_graph(
 def _count(calls: float) -> int:
     """A whole call count for a label: an estimated part of a call reads 1, not 0."""
     return max(1, round(calls)) if calls > 0 else 0
+
+
+def finite(value: float) -> float:
+    """A time gprof2dot can divide: NaN is 0, an infinity the largest float.
+
+    The loaders refuse non-finite times, but a sum of finite ones can
+    overflow (files merged); gprof2dot's colours would be NaN and fail.
+    """
+    if value != value:
+        return 0.0
+    return max(-sys.float_info.max, min(value, sys.float_info.max))
 
 
 def _scaled(column: Sequence[float], share: dict[int, float]) -> list[float]:
@@ -216,7 +228,7 @@ def graph_title(profile: Profile, figures: SubtreeFigures | None) -> str:
     total = format_time(profile.total_time)
     if figures is None:
         return f"total time and own time as % of the profile's {total}, calls as recorded"
-    names = ", ".join(printable(profile.label(fid)) for fid in figures.tops)
+    names = ", ".join(visible(profile.label(fid)) for fid in figures.tops)
     return (
         f"what ran under {shortened(names, 200)}: estimated parts of each function's "
         f"figures, as % of the profile's {total}"

@@ -147,7 +147,8 @@ def export_profile(profile: Profile, request: ExportRequest) -> ExportResult:
     an :class:`ExportError` too, so callers catch one thing.
     """
     path = request.path
-    check_target(path, force=request.force)
+    inputs = profile.files
+    check_target(path, force=request.force, inputs=inputs)
     try:
         # A profile loaded with its caller records left unchecked: an export
         # without the calls would look complete and be wrong.
@@ -168,7 +169,10 @@ def export_profile(profile: Profile, request: ExportRequest) -> ExportResult:
         # collector walking them over and over, the export takes a third less.
         with collector_paused():
             write_text_atomic(
-                path, lambda out: write_callgrind(profile, out, fids), force=request.force
+                path,
+                lambda out: write_callgrind(profile, out, fids),
+                force=request.force,
+                inputs=inputs,
             )
         return ExportResult(path)
 
@@ -185,13 +189,13 @@ def export_profile(profile: Profile, request: ExportRequest) -> ExportResult:
             )
 
     if request.format is ExportFormat.DOT:
-        write_text_atomic(path, graph, force=request.force)
+        write_text_atomic(path, graph, force=request.force, inputs=inputs)
         return ExportResult(path)
 
     dot_program = find_dot()
     if dot_program is None:
         fallback = _dot_beside(path)
-        write_text_atomic(fallback, graph, force=request.force)
+        write_text_atomic(fallback, graph, force=request.force, inputs=inputs)
         problem = (
             f"Graphviz 'dot' is needed for {request.format.value}: wrote {fallback} instead; "
             f"{INSTALL_HINT}, then run: dot -T{request.format.value} {fallback} -o {path}"
@@ -205,6 +209,7 @@ def export_profile(profile: Profile, request: ExportRequest) -> ExportResult:
         path,
         lambda out: render(dot_program, text.getvalue(), image_format, out),
         force=request.force,
+        inputs=inputs,
     )
     return ExportResult(path)
 

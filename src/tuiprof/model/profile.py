@@ -21,6 +21,7 @@ from tuiprof.model.collector import collector_paused
 from tuiprof.model.edges import check_callers
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.names import FunctionKey, label
+from tuiprof.model.sums import sum_in_order
 
 RawEdge = tuple[int, int, float, float] | int
 """An edge as pstats stores it inside ``callers``: ``(nc, cc, tt, ct)``, or a bare
@@ -74,8 +75,8 @@ class FunctionLines:
 
     @property
     def total(self) -> float:
-        """The function's time: the sum of its lines, as line_profiler reports it."""
-        return sum(t.seconds for t in self.lines)
+        """The function's time: its lines' times added in order (:mod:`tuiprof.model.sums`)."""
+        return sum_in_order(t.seconds for t in self.lines)
 
     @property
     def hits(self) -> int:
@@ -143,6 +144,16 @@ class Profile:
     _edge_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _decoded: object = field(default=None, repr=False)
     """The loader's decoded data, kept until :meth:`check_edges` (see :meth:`defer_edge_check`)."""
+
+    call_data_functions: int = field(init=False)
+    """How many functions came from pstats files (set when the profile is made).
+
+    The loader appends the functions only line_profiler saw after these: a
+    call count of -1 alone cannot tell them from pyinstrument's functions,
+    whose every count is -1 but whose times are recorded."""
+
+    def __post_init__(self) -> None:
+        self.call_data_functions = len(self.keys) if self.has_call_data else 0
 
     def __len__(self) -> int:
         return len(self.keys)

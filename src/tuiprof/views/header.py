@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tuiprof.model.format import format_time
+from tuiprof.model.names import visible
 from tuiprof.model.profile import Profile
 from tuiprof.model.table import TableQuery
 
@@ -85,7 +86,7 @@ class StatusHeader(Static):
             facts.append(f"  {len(p.lines)} with line data")
         tail = "  [% of total]" if self._percent else ""
         note = "" if p.has_call_data else "  (a function timed inside another counts in both)"
-        names = ", ".join(os.path.basename(f) for f in p.files) or "(no file)"
+        names = ", ".join(visible(os.path.basename(f)) for f in p.files) or "(no file)"
         room = width - 1 - sum(map(len, facts)) - len(tail)
         if len(names) > room:
             names = names[: max(8, room) - 1] + "…"

@@ -7,10 +7,7 @@ the load stays close to the cost of ``marshal.loads`` itself.
 
 from __future__ import annotations
 
-import functools
 import math
-import operator
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import CodeType
@@ -29,6 +26,7 @@ from tuiprof.model.marshal_decode import decode
 from tuiprof.model.names import FunctionKey
 from tuiprof.model.profile import RawCallers
 from tuiprof.model.safe_marshal import CodePlaceholder, MarshalError
+from tuiprof.model.sums import sum_in_order
 
 RawStats = dict[FunctionKey, tuple[int, int, float, float, RawCallers]]
 
@@ -176,17 +174,6 @@ def _as_text(path: str, part: object, python2: bool) -> str:
     raise _shape_error(path)
 
 
-def _sum_in_order(values: Sequence[float]) -> float:
-    """``pstats.Stats.total_tt``: the own times added one by one, in file order.
-
-    Up to Python 3.11 ``sum`` adds floats exactly so, in C; from 3.12 on it
-    compensates rounding errors, which would change the last bits.
-    """
-    if sys.version_info < (3, 12):
-        return sum(values, 0)
-    return functools.reduce(operator.add, values, 0)
-
-
 def _has_bools(*columns: Sequence[object]) -> bool:
     """Whether a count is True or False: ``sum`` takes them for the ints they are."""
     return any(bool in set(map(type, column)) for column in columns)
@@ -210,7 +197,7 @@ def _checked_part(path: str, stats: RawStats, columns: Columns, warnings: list[s
     if nc and not (min(min(nc), min(cc)) >= -COUNT_LIMIT and max(max(nc), max(cc)) < COUNT_LIMIT):
         raise ProfileError(path, "has call counts too large to be real (2**63 or more)")
     try:
-        total_time = _sum_in_order(tt)
+        total_time = sum_in_order(tt)  # pstats.Stats.total_tt
         check = total_time + sum(ct, 0.0)
     except TypeError:
         raise ProfileError(path, "has times that are not numbers") from None
