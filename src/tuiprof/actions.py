@@ -70,7 +70,7 @@ PARTS: dict[str, str] = {
     "tree": "the call tree",
     "source": "the source view",
     "export": "the export dialog",
-    "confirm": "the overwrite question",
+    "confirm": "a question before writing",
     "help": "the help screen",
 }
 """Each part that has keys, and where it is, in words."""
@@ -275,8 +275,8 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action("export.write", "enter", "export", "Export", "", "export", show=True, priority=True),
     Action("export.cancel", "escape", "cancel", "Cancel", "", "export", show=True),
-    Action("export.confirm.yes", "y", "answer(True)", "Overwrite", "", "confirm", show=True),
-    Action("export.confirm.no", "n,escape", "answer(False)", "Keep", "", "confirm", show=True),
+    Action("export.confirm.yes", "y", "answer(True)", "Yes", "", "confirm", show=True),
+    Action("export.confirm.no", "n,escape", "answer(False)", "No", "", "confirm", show=True),
     Action("close_help", "escape,question_mark,q", "dismiss", "Close", "", "help", show=True),
 )
 """Every key binding of the explorer."""

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.content import Content
@@ -41,7 +41,13 @@ class LoadingScreen(Screen[None]):
     """Shown while a big profile loads in a thread; shows why, if the load fails.
 
     ``q`` and ``ctrl+c`` (the app's) quit at any moment, also while loading.
+    Other keys typed meanwhile are kept, in order, and typed again into the
+    main screen once it is up (:meth:`TuiprofApp._open`), so a ``4`` pressed
+    while loading sorts as it would a second later.
     """
+
+    PASS_THROUGH: ClassVar[frozenset[str]] = frozenset({"q", "ctrl+c", "ctrl+q"})
+    """Keys not kept for later: leaving should not wait for the load."""
 
     DEFAULT_CSS = """
     LoadingScreen { align: center middle; }
@@ -52,6 +58,15 @@ class LoadingScreen(Screen[None]):
     def __init__(self, paths: Sequence[str]) -> None:
         super().__init__()
         self.paths = paths
+        self.typed_ahead: list[tuple[str, str | None]] = []
+        """(key, character) of each key typed while loading."""
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key in self.PASS_THROUGH:
+            return
+        event.stop()
+        event.prevent_default()
+        self.typed_ahead.append((event.key, event.character))
 
     def compose(self) -> ComposeResult:
         names = ", ".join(visible(Path(p).name) for p in self.paths)
@@ -177,7 +192,10 @@ class TuiprofApp(App[int]):
         )
         screen = MainScreen(session)
         if isinstance(self.screen, LoadingScreen):
+            typed = self.screen.typed_ahead
             self.switch_screen(screen)
+            # After the main screen's mount, in the order typed: as if typed now.
+            self.call_after_refresh(self._type_again, typed)
         else:
             self.push_screen(screen)
         hint = self.recording.compare_hint if self.recording is not None else None
@@ -188,6 +206,10 @@ class TuiprofApp(App[int]):
                 timeout=12,
                 markup=False,
             )
+
+    def _type_again(self, typed: Sequence[tuple[str, str | None]]) -> None:
+        for key, character in typed:
+            self.post_message(events.Key(key, character))
 
     # Other screens -----------------------------------------------------------------
 

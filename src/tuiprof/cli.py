@@ -34,6 +34,38 @@ Explore Python profiles in the terminal.
 """
 
 
+SORT_CHOICES = {
+    "ncalls": "calls of the function, most first (recursive calls included)",
+    "tottime": "time in the function itself, without what it called (the default)",
+    "tottime-percall": "tottime divided by ncalls",
+    "cumtime": "time in the function and in everything it called",
+    "cumtime-percall": "cumtime divided by primitive (non-recursive) calls",
+    "name": "function name, A to Z",
+    "file": "file, then line, A to Z",
+}
+"""``stats --sort`` keys: the explorer's keys 1-6 in order, then ``file``."""
+
+SORT_ALIASES = {
+    "percall": "cumtime-percall",
+    "calls": "ncalls",
+    "time": "tottime",
+    "cumulative": "cumtime",
+    "filename": "file",
+}
+"""Other spellings that keep working: the old ``percall`` and pstats' names."""
+
+
+def _sort_choice(text: str) -> str:
+    return SORT_ALIASES.get(text, text)
+
+
+def _sort_epilog() -> str:
+    width = max(map(len, SORT_CHOICES))
+    rows = [f"  {name.ljust(width)}  {meaning}" for name, meaning in SORT_CHOICES.items()]
+    aliases = [f"  {old} = {new}" for old, new in SORT_ALIASES.items()]
+    return "\n".join(["sort keys (--sort):", *rows, "also accepted:", *aliases])
+
+
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source-root",
@@ -71,13 +103,17 @@ def build_stats_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tuiprof stats",
         description="Print a profile's functions as a table (or JSON), without the UI.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_sort_epilog(),
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help=".prof and/or .lprof files")
     parser.add_argument(
         "--sort",
-        choices=("ncalls", "tottime", "cumtime", "percall", "name", "file"),
+        type=_sort_choice,
+        choices=tuple(SORT_CHOICES),
         default="tottime",
-        help="column to sort by (default: tottime; percall is cumtime per primitive call)",
+        metavar="KEY",
+        help="what to sort by, as the explorer's keys 1-6 do, or file (keys below)",
     )
     parser.add_argument("--reverse", action="store_true", help="reverse the sort order")
     parser.add_argument(

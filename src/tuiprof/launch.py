@@ -37,7 +37,7 @@ def check_inputs(paths: Sequence[str]) -> None:
     for path in paths:
         if sniff(read_input(path, SNIFF_BYTES)) is None:
             # Rare: read it all, so the message can tell JSON from text.
-            raise ProfileError(path, describe(read_input(path)))
+            raise ProfileError(path, describe(read_input(path), path))
 
 
 def _total_size(paths: Sequence[str]) -> int:

@@ -6,8 +6,9 @@ when stdout is a terminal (Rich is imported only then), plain aligned text in
 pipes or when ``NO_COLOR`` is set, and one JSON document with ``--json``.
 Textual is never imported here.
 
-``--sort percall`` sorts by cumulative time per primitive call (pstats' second
-``percall`` column): the cost of one call of a function, its callees included.
+``--sort`` takes the explorer's sort keys (``cumtime-percall`` is pstats' second
+``percall`` column, cumulative time per primitive call; the old spelling
+``percall`` still means it) and ``file``. Times read as they do in the explorer.
 Negative times (the ``profile`` module's calibration can leave them) are shown
 as recorded, with a warning; NaN or infinite times are refused by the loader.
 
@@ -26,7 +27,7 @@ from typing import TextIO
 
 from tuiprof.model.format import format_calls, format_per_call, format_time
 from tuiprof.model.loaders import load_profile
-from tuiprof.model.names import visible, visible_source
+from tuiprof.model.names import fit_label, visible, visible_source
 from tuiprof.model.profile import FunctionLines, Profile
 from tuiprof.model.source import (
     SourceFinder,
@@ -45,12 +46,13 @@ DEFAULT_LIMIT = 30
 SORT_KEYS = {
     "ncalls": SortKey.NCALLS,
     "tottime": SortKey.TOTTIME,
+    "tottime-percall": SortKey.TOTTIME_PERCALL,
     "cumtime": SortKey.CUMTIME,
-    "percall": SortKey.CUMTIME_PERCALL,
+    "cumtime-percall": SortKey.CUMTIME_PERCALL,
     "name": SortKey.NAME,
     "file": SortKey.FILE,
 }
-"""``--sort`` choices; ``percall`` is cumulative time per primitive call."""
+"""``--sort`` choices (``cli.SORT_CHOICES`` says what each means)."""
 
 LINE_OUTPUT_UNIT = 1e-6
 """The per-line tables show times in microseconds, as ``kernprof -v`` usually does."""
@@ -80,6 +82,10 @@ def run_stats(options: argparse.Namespace) -> int:
     profile = model.profile
     for warning in profile.warnings:
         print(f"tuiprof: warning: {visible(warning)}", file=sys.stderr)
+    if not rows and options.filter.split() and len(profile):
+        # Not an error (a CI step may filter for code that is not there yet),
+        # but a silent empty table reads like a broken profile.
+        print(f"tuiprof: --filter {visible(options.filter)}: no function matches", file=sys.stderr)
     out = sys.stdout
     if options.json:
         chosen = rows if options.limit is None else rows[: options.limit]
@@ -88,10 +94,11 @@ def run_stats(options: argparse.Namespace) -> int:
     limit = DEFAULT_LIMIT if options.limit is None else options.limit
     shown = rows[:limit]
     heading = header_lines(profile, len(rows), len(shown), query.sort, query.reverse)
+    width = _terminal_width(out)
     if _wants_rich(out):
         _print_rich(profile, shown, heading, finder)
     else:
-        out.write("\n".join(text_report(profile, shown, heading, finder)))
+        out.write("\n".join(text_report(profile, shown, heading, finder, width)))
         out.write("\n")
     out.flush()
     return EXIT_OK
@@ -102,6 +109,16 @@ def _wants_rich(out: TextIO) -> bool:
         return False
     isatty = getattr(out, "isatty", None)
     return bool(isatty and isatty())
+
+
+def _terminal_width(out: TextIO) -> int | None:
+    """The terminal's width when ``out`` is one; a pipe gets whole lines."""
+    isatty = getattr(out, "isatty", None)
+    if not (isatty and isatty()):
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 # --- numbers as text ------------------------------------------------------------------
@@ -134,7 +151,10 @@ def header_lines(
             calls += f" ({profile.total_primitive_calls} primitive calls)"
         summary = f"{calls} in {format_time(profile.total_time)}"
     else:
-        summary = f"line data only, {format_time(profile.total_time)} in profiled lines"
+        summary = (
+            f"line data only, {format_time(profile.total_time)} summed over the timed"
+            " functions (a function timed inside another counts in both)"
+        )
     direction = ", reversed" if reverse else ""
     return [
         f"{files}: {summary}, {len(profile)} functions",
@@ -150,11 +170,15 @@ def text_report(
     fids: Sequence[int],
     heading: Sequence[str],
     finder: SourceFinder | None = None,
+    width: int | None = None,
 ) -> Iterator[str]:
-    """The plain-text report: header, function table, then per-line tables."""
+    """The plain-text report: header, function table, then per-line tables.
+
+    With a ``width``, the function column is shortened to fit it.
+    """
     yield from heading
     yield ""
-    yield from function_table(profile, fids)
+    yield from function_table(profile, fids, width)
     with_lines = [fid for fid in fids if fid in profile.lines]
     if with_lines:
         yield ""
@@ -164,19 +188,37 @@ def text_report(
             yield from line_table(profile.lines[fid], finder)
 
 
-def function_table(profile: Profile, fids: Sequence[int]) -> list[str]:
-    """Aligned columns: numbers right-aligned, the function left-aligned."""
+def function_table(profile: Profile, fids: Sequence[int], width: int | None = None) -> list[str]:
+    """Aligned columns: numbers right-aligned, the function left-aligned.
+
+    With a ``width``, each function is shortened as the explorer shortens it
+    (the path loses its left end, the ``:line`` stays), so rows never wrap.
+    """
     rows = [row_cells(profile, fid) for fid in fids]
-    widths = [len(title) for title in COLUMNS[:5]]
-    for row in rows:
-        for i in range(5):
-            widths[i] = max(widths[i], len(row[i]))
+    widths = number_widths(rows)
+    if width is not None:
+        room = function_room(widths, width)
+        rows = [(*row[:5], fit_label(row[5], room)) for row in rows]
 
     def line(cells: Sequence[str]) -> str:
         numbers = "  ".join(cell.rjust(width) for cell, width in zip(cells, widths, strict=False))
         return f"{numbers}  {cells[5]}".rstrip()
 
     return [line(COLUMNS), *(line(row) for row in rows)]
+
+
+def number_widths(rows: Sequence[Sequence[str]]) -> list[int]:
+    """The widths of the five number columns, titles included."""
+    widths = [len(title) for title in COLUMNS[:5]]
+    for row in rows:
+        for i in range(5):
+            widths[i] = max(widths[i], len(row[i]))
+    return widths
+
+
+def function_room(widths: Sequence[int], width: int) -> int:
+    """What is left of ``width`` for the function column (at least its title)."""
+    return max(len(COLUMNS[5]), width - sum(widths) - 2 * len(widths))
 
 
 def line_table(lines: FunctionLines, finder: SourceFinder | None = None) -> list[str]:
@@ -306,9 +348,11 @@ def _print_rich(
     table = Table(header_style="bold", box=None, pad_edge=False)
     for title in COLUMNS[:5]:
         table.add_column(title, justify="right", no_wrap=True)
-    table.add_column(COLUMNS[5], overflow="fold")
-    for fid in fids:
-        table.add_row(*(Text(cell) for cell in row_cells(profile, fid)))
+    table.add_column(COLUMNS[5], no_wrap=True, overflow="ellipsis")
+    rows = [row_cells(profile, fid) for fid in fids]
+    room = function_room(number_widths(rows), console.width)
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in (*row[:5], fit_label(row[5], room))))
     console.print(table)
     with_lines = [fid for fid in fids if fid in profile.lines]
     if with_lines:

@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.widgets import Static
+from textual.widgets import Input, RadioButton, Static
 from textual.worker import WorkerCancelled
 
 from tests.app.conftest import MAIN, PARSE, main_of, session_of, small_stats, write_profile
@@ -19,6 +19,7 @@ from tuiprof.actions import ACTIONS, PARTS, binding_ids
 from tuiprof.app import LoadingScreen, TuiprofApp
 from tuiprof.commands import TuiprofCommands, palette_action
 from tuiprof.keymap import load_keymap
+from tuiprof.model.format import format_time
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
 from tuiprof.model.table import SortKey
@@ -27,6 +28,7 @@ from tuiprof.screens.help import HelpScreen
 from tuiprof.screens.main import MainScreen
 from tuiprof.views.callers import CallersView
 from tuiprof.views.function_table import FunctionTable
+from tuiprof.views.header import StatusHeader
 
 
 async def test_question_mark_opens_help_and_escape_closes_it(small: Profile) -> None:
@@ -92,6 +94,36 @@ async def test_e_opens_export(small: Profile) -> None:
         assert isinstance(app.screen, ExportDialog)
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_the_export_dialog_remembers_format_folder_and_thresholds(
+    small_path: Path, tmp_path: Path
+) -> None:
+    app = TuiprofApp(load_profile([str(small_path)]))
+    elsewhere = tmp_path / "out"
+    elsewhere.mkdir()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        await pilot.click("#dot")
+        dialog.query_one("#path", Input).value = str(elsewhere / "first.dot")
+        dialog.query_one("#node", Input).value = "2"
+        dialog.query_one("#edge", Input).value = "0.5"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (elsewhere / "first.dot").exists()
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        again = app.screen
+        assert isinstance(again, ExportDialog)
+        assert again.query_one("#path", Input).value == str(elsewhere / "small.dot")
+        assert again.query_one("#dot", RadioButton).value
+        assert again.query_one("#node", Input).value == "2"
+        assert again.query_one("#edge", Input).value == "0.5"
 
 
 async def test_e_on_a_profile_with_no_functions(tmp_path: Path) -> None:
@@ -347,6 +379,17 @@ async def test_sample_with_line_data(samples: Path) -> None:
         await pilot.press("s")
         await pilot.pause()
         assert main_of(app).view == "source"
+
+
+async def test_a_lprof_alone_says_what_its_total_is(samples: Path) -> None:
+    profile = load_profile([str(samples / "particles.lprof")])
+    app = TuiprofApp(profile)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await pilot.pause()
+        top = str(app.screen.query_one(StatusHeader).render()).splitlines()[0]
+        summed = format_time(sum(lines.total for lines in profile.lines.values()))
+        assert f"sum of timed functions {summed}" in top and "total" not in top
+        assert "6 with line data" in top and "counts in both" in top
 
 
 def test_small_fixture_round_trips(tmp_path: Path) -> None:

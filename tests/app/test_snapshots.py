@@ -60,3 +60,35 @@ def test_percent_and_hidden_builtins(snap_compare: Any, tmp_path: Path) -> None:
     assert snap_compare(
         _app(tmp_path), terminal_size=(80, 24), press=["percent_sign", "b", "4"], run_before=_steady
     )
+
+
+def _long_path_app(tmp_path: Path) -> TuiprofApp:
+    from tests.app.test_layout import long_path_profile
+
+    return TuiprofApp(long_path_profile(tmp_path))
+
+
+def test_long_paths_keep_the_line_number_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(_long_path_app(tmp_path), terminal_size=(80, 24), run_before=_steady)
+
+
+def test_main_screen_40x12(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(_long_path_app(tmp_path), terminal_size=(40, 12), run_before=_steady)
+
+
+def test_callers_and_callees_40x12(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(
+        _long_path_app(tmp_path), terminal_size=(40, 12), press=["c"], run_before=_steady
+    )
+
+
+def test_call_tree_40x12(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(
+        _long_path_app(tmp_path), terminal_size=(40, 12), press=["t", "h"], run_before=_steady
+    )
+
+
+def test_sorted_with_the_cursor_out_of_view_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(
+        _long_path_app(tmp_path), terminal_size=(80, 12), press=["end", "1"], run_before=_steady
+    )

@@ -153,6 +153,54 @@ async def test_missing_file_names_the_paths_tried(profile: Profile, tmp_path: Pa
         assert "--path-map" in text and "--source-root" in text
 
 
+def with_gone_lines(profile: Profile) -> Profile:
+    """Line data for the function whose file is gone."""
+    timings = (LineTiming(4, 2, 0.001), LineTiming(6, 1, 0.003))
+    profile.lines[profile.find(GONE)] = FunctionLines(GONE[0], 3, "vanished", timings)
+    return profile
+
+
+async def test_missing_file_still_shows_the_line_data(profile: Profile) -> None:
+    with_gone_lines(profile)
+    app = SourceApp(profile, SourceFinder(profile.files))
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = app.query_one(SourceView)
+        view.show_function(profile.find(GONE))
+        await pilot.pause()
+        text = screen_text(view)
+        assert "per hit" in text[1] and "lines 3–6" in text[0]
+        message = next(i for i, line in enumerate(text) if "Source file not found" in line)
+        rows = {line.split()[0]: line.split("│")[0].split() for line in text if "│" in line}
+        assert min(i for i, line in enumerate(text) if "│" in line) > message
+        assert rows["3"] == ["3"] and rows["5"] == ["5"]
+        assert rows["4"][:5] == ["4", "2", "1.000ms", "500.0µs", "25.0%"]
+        assert rows["6"][:5] == ["6", "1", "3.000ms", "3.000ms", "75.0%"]
+        assert "██████" in next(line for line in text if line.startswith("    6 "))
+
+
+async def test_opens_at_the_slowest_line_past_a_long_docstring(tmp_path: Path) -> None:
+    key = ("doc.py", 1, "documented")
+    profile = write_profile(tmp_path, {key: (1, 1, 0.1, 0.1, {})})
+    body = ["def documented():", '    """'] + ["    words."] * 40 + ['    """']
+    body += ["    a = 1", "    b = 2", "    return a + b"]
+    (tmp_path / "doc.py").write_text("\n".join(body) + "\n")
+    timings = (LineTiming(44, 1, 0.001), LineTiming(45, 1, 0.05), LineTiming(46, 1, 0.002))
+    profile.lines[profile.find(key)] = FunctionLines("doc.py", 1, "documented", timings)
+    app = SourceApp(profile, SourceFinder(profile.files))
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(SourceView)
+        view.show_function(profile.find(key))
+        await pilot.pause()
+        assert any(line.startswith("   45 ") and "50.00ms" in line for line in screen_text(view))
+        await pilot.press("home")
+        await pilot.pause()
+        assert not any(line.startswith("   45 ") for line in screen_text(view))
+        view.focus()
+        await pilot.press("home", "r")
+        await pilot.pause()
+        assert any(line.startswith("   45 ") for line in screen_text(view))
+
+
 async def test_path_map_finds_the_moved_file(profile: Profile, tmp_path: Path) -> None:
     moved = tmp_path / "checkout"
     moved.mkdir()
@@ -224,8 +272,15 @@ async def test_scroll_bindings(tmp_path: Path) -> None:
         await pilot.pause()
         assert view.scroll_x == 0
         await pilot.press("end")
+        # At once, not at the end of an animation; and the offset Textual
+        # repaints on is the last one, so the last line is on screen.
+        assert view.scroll_y == view.max_scroll_y == view.scroll_offset.y
+        assert view.show_horizontal_scrollbar
+        assert screen_text(view)[-1].startswith("  401 ")
+        await pilot.press("home")
+        assert view.scroll_y == 0
+        await pilot.press("end")
         await pilot.pause()
-        assert view.scroll_y == view.max_scroll_y
         await pilot.press("right")
         await pilot.pause()
         assert view.scroll_x > 0

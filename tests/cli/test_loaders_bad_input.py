@@ -298,3 +298,19 @@ def test_bad_filter_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[st
     status, out, err = run_main(["stats", str(good), "--filter", "(unclosed"], capsys)
     assert status == 2 and out == ""
     assert len(err.splitlines()) == 1 and "--filter" in err
+
+
+@pytest.mark.parametrize("command", [[], ["stats"], ["export", "--format", "dot"]])
+def test_a_python_script_gets_the_commands_that_profile_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    script = tmp_path / "my app.py"
+    script.write_text("import time\ntime.sleep(0)\n")
+    assert main([*command, str(script)]) == 2
+    captured = capsys.readouterr()
+    quoted = f"'{script}'"
+    assert captured.err.splitlines() == [
+        f"tuiprof: {script}: is a Python script, not a profile: profile it with"
+        f" `python -m cProfile -o out.prof {quoted}` or `tuiprof record {quoted}`"
+    ]
+    assert captured.out == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import pstats
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from tests.model.test_loaders_support import cprofile_file, load_workload, lprof
 from tuiprof import report
 from tuiprof.cli import main
 from tuiprof.model.format import format_calls, format_per_call, format_time
+from tuiprof.model.loaders import load_profile
 
 
 @pytest.fixture(scope="module")
@@ -270,6 +272,87 @@ def test_calls_and_per_call_cells() -> None:
     assert format_per_call(1.0, 0) == ""
     assert format_per_call(1.0, -1) == "?"
     assert format_per_call(1.0, 4) == "250.0ms"
+
+
+def test_times_read_as_in_the_explorer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = marshal_file(tmp_path, "u.prof", {("app.py", 1, "main"): (4, 4, 0.0125, 2.5, {})})
+    out, _ = stats_out([str(path)], capsys)
+    (row,) = table_rows(out)
+    cells = (format_time(0.0125), format_time(0.0125 / 4), format_time(2.5), format_time(2.5 / 4))
+    assert row[1:5] == list(cells) == ["12.50ms", "3.125ms", "2.500s", "625.0ms"]
+    assert "in 12.50ms" in out.splitlines()[0]
+
+
+def test_a_lprof_alone_says_what_its_total_is(
+    samples: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, _ = stats_out([str(samples / "particles.lprof"), "--limit", "1"], capsys)
+    profile = load_profile([str(samples / "particles.lprof")])
+    summed = format_time(sum(lines.total for lines in profile.lines.values()))
+    assert f"line data only, {summed} summed over the timed functions" in out.splitlines()[0]
+
+
+def test_a_filter_matching_nothing_says_so_and_exits_0(
+    made: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, err = stats_out([str(made["prof"]), "--filter", "no-such-function"], capsys)
+    assert table_rows(out) == []
+    assert err.strip() == "tuiprof: --filter no-such-function: no function matches"
+
+
+@pytest.mark.parametrize(
+    ("key", "column"),
+    [
+        ("ncalls", lambda v: v[1]),
+        ("tottime", lambda v: v[2]),
+        ("tottime-percall", lambda v: v[2] / v[1] if v[1] else 0.0),
+        ("cumtime", lambda v: v[3]),
+        ("cumtime-percall", lambda v: v[3] / v[0] if v[0] else 0.0),
+        ("percall", lambda v: v[3] / v[0] if v[0] else 0.0),
+        ("cumulative", lambda v: v[3]),
+    ],
+)
+def test_every_sort_key_of_the_explorer(
+    made: dict[str, Path], capsys: pytest.CaptureFixture[str], key: str, column: Any
+) -> None:
+    out, _ = stats_out([str(made["prof"]), "--sort", key, "--limit", "1", "--json"], capsys)
+    (top,) = json.loads(out)["functions"]
+    stats: dict[Any, Any] = pstats.Stats(str(made["prof"])).stats  # type: ignore[attr-defined]
+    assert column(stats[(top["file"], top["line"], top["name"])]) == max(
+        map(column, stats.values())
+    )
+
+
+def test_sort_help_says_what_each_key_means(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--help"]) == 0
+    out = capsys.readouterr().out
+    for key in ("ncalls", "tottime-percall", "cumtime-percall", "name", "file"):
+        assert any(line.split()[:1] == [key] and len(line.split()) > 2 for line in out.splitlines())
+    assert "percall = cumtime-percall" in out
+
+
+def test_a_narrow_terminal_shortens_the_function_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long_file = "/srv/app/" + "very_long_package_name/" * 4 + "module.py"
+    path = marshal_file(tmp_path, "w.prof", {(long_file, 4321, "handler"): (1, 1, 0.5, 0.5, {})})
+    monkeypatch.setenv("COLUMNS", "70")
+    monkeypatch.setenv("NO_COLOR", "1")
+    tty = _Tty()
+    monkeypatch.setattr(sys, "stdout", tty)
+    assert main(["stats", str(path)]) == 0
+    out = tty.getvalue()
+    capsys.readouterr()
+    (row,) = [line for line in out.splitlines() if "handler" in line]
+    assert len(row) <= 70
+    assert row.endswith("module.py:4321") and "handler  …" in row
+    monkeypatch.setattr(report, "_wants_rich", lambda out: True)
+    tty = _Tty()
+    monkeypatch.setattr(sys, "stdout", tty)
+    assert main(["stats", str(path)]) == 0
+    rich_out = tty.getvalue()
+    (row,) = [line for line in rich_out.splitlines() if "handler" in line]
+    assert len(row.rstrip()) <= 70 and row.rstrip().endswith("module.py:4321")
 
 
 class _Tty(io.StringIO):

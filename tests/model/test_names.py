@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tuiprof.model.names import is_builtin, is_import_system, is_stdlib, label, short_path
+from tuiprof.model.names import (
+    fit_label,
+    is_builtin,
+    is_import_system,
+    is_stdlib,
+    label,
+    short_path,
+)
 
 
 @pytest.mark.parametrize(
@@ -36,3 +43,25 @@ def test_kinds() -> None:
     assert is_stdlib(("/usr/lib/python3.12/json/decoder.py", 1, "f"))
     assert not is_stdlib(("/venv/lib/python3.12/site-packages/rich/text.py", 1, "f"))
     assert not is_stdlib(("/home/me/app.py", 1, "f"))
+
+
+@pytest.mark.parametrize(
+    ("width", "text"),
+    [
+        (60, "render  site-packages/rich/console.py:1234"),
+        (30, "render  …/rich/console.py:1234"),
+        (16, "render  …py:1234"),
+        (13, "rend…  …:1234"),
+        (8, "render …"),
+        (1, "…"),
+    ],
+)
+def test_fit_label_shortens_the_path_from_the_left_and_keeps_the_line(
+    width: int, text: str
+) -> None:
+    assert fit_label("render  site-packages/rich/console.py:1234", width) == text
+    assert len(text) <= width
+
+
+def test_fit_label_of_a_builtin_cuts_its_end() -> None:
+    assert fit_label("<built-in method builtins.len>", 10) == "<built-in…"

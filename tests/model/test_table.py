@@ -106,6 +106,18 @@ def test_filter_terms_are_anded(profile: Profile) -> None:
     assert len(model.rows) == len(profile)
 
 
+def test_terms_match_the_name_and_the_path_separately(profile: Profile) -> None:
+    model = FunctionTableModel(profile)
+    model.set_filter("alpha$")  # the end of the name, not of the line
+    assert names(model) == ["alpha"]
+    model.set_filter("^b")  # a name, or a path, starting with b
+    assert names(model) == ["beta"]
+    model.set_filter(r"a\.py:1$")
+    assert names(model) == ["alpha"]
+    model.set_filter("alpha.*src")  # never across the name and the path
+    assert names(model) == []
+
+
 def test_filter_narrowing_and_widening(profile: Profile) -> None:
     model = FunctionTableModel(profile)
     for text, expected in [("a", 3), ("al", 1), ("alp", 1), ("al", 1), ("a", 3), ("", 5)]:

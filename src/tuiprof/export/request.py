@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -74,6 +75,68 @@ def default_output(first_input: str | Path, export_format: ExportFormat) -> Path
     if source.suffix:
         return source.with_suffix(export_format.suffix)
     return source.with_name(source.name + export_format.suffix)
+
+
+def default_folder(first_input: str | Path) -> Path:
+    """Where an export goes by default: the input's folder when it is writable,
+    else the current folder (a profile read from a read-only mount or another
+    user's folder)."""
+    folder = Path(first_input).parent
+    if os.access(folder, os.W_OK | os.X_OK):
+        return folder
+    return Path()
+
+
+def output_in(folder: Path, first_input: str | Path, export_format: ExportFormat) -> Path:
+    """The default file name for ``export_format`` (see :func:`default_output`) in ``folder``."""
+    return folder / default_output(Path(first_input).name, export_format)
+
+
+def suffix_conflict(path: Path, export_format: ExportFormat) -> ExportFormat | None:
+    """The other format that ``path``'s suffix names, or None.
+
+    ``run.dot`` for a callgrind export contradicts it; an unknown suffix
+    (KCachegrind's ``callgrind.out.1234``) does not.
+    """
+    suffix = path.suffix.lower()
+    for other in ExportFormat:
+        if other is not export_format and suffix == other.suffix:
+            return other
+    return None
+
+
+def parse_threshold(text: str, what: str) -> float:
+    """A graph threshold in percent, from 0 to 100; ValueError with the reason.
+
+    Blank is refused rather than read as 0: a 0 threshold keeps every
+    function, and a graph of thousands of nodes is rarely what was meant.
+    """
+    value = text.strip()
+    if not value:
+        raise ValueError(f"give the {what} threshold (a percentage from 0 to 100)")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"the {what} threshold is not a number: {value}") from None
+    if not 0.0 <= number <= 100.0:
+        raise ValueError(f"the {what} threshold must be from 0 to 100, not {value}")
+    return number
+
+
+@dataclass(frozen=True)
+class ExportChoices:
+    """What the export dialog remembers within a session: the last export's settings."""
+
+    format: ExportFormat
+    folder: Path
+    node_threshold: float = DEFAULT_NODE_THRESHOLD
+    edge_threshold: float = DEFAULT_EDGE_THRESHOLD
+
+    @classmethod
+    def of(cls, request: ExportRequest) -> ExportChoices:
+        return cls(
+            request.format, request.path.parent, request.node_threshold, request.edge_threshold
+        )
 
 
 def export_profile(profile: Profile, request: ExportRequest) -> ExportResult:
@@ -158,10 +221,15 @@ def _dot_beside(path: Path) -> Path:
 
 
 __all__ = [
+    "ExportChoices",
     "ExportError",
     "ExportFormat",
     "ExportRequest",
     "ExportResult",
+    "default_folder",
     "default_output",
     "export_profile",
+    "output_in",
+    "parse_threshold",
+    "suffix_conflict",
 ]

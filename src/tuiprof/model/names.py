@@ -128,5 +128,38 @@ def label(key: FunctionKey) -> str:
 
 
 def search_text(key: FunctionKey) -> str:
-    """What a filter term is matched against: the name and the full path, lower case."""
-    return f"{key[2]} {key[0]}:{key[1]}".lower()
+    """What a filter term is matched against: the name, then the full ``path:line``.
+
+    Lower case, on two lines: a term matches one or the other, never across
+    both, and with the regular expressions compiled multi-line, ``render$``
+    is a function named ``render`` and ``^test_`` a name starting ``test_``.
+    """
+    return f"{key[2]}\n{key[0]}:{key[1]}".lower()
+
+
+def fit_label(text: str, width: int) -> str:
+    """A :func:`label` shortened to ``width`` characters, keeping what identifies it.
+
+    The path loses characters from its left (``…es/rich/text.py:42``) and the
+    ``:line`` is kept; when the name does not fit either, it is cut at its end
+    (``dispatch_re…  …:1234``), and only on the narrowest columns is the
+    ``:line`` lost. A label that fits comes back as it is.
+    """
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    name, gap, where = text.rpartition("  ")
+    if not gap:
+        return text[: width - 1] + "…"
+    path, colon, line = where.rpartition(":")
+    tail = f"{colon}{line}" if colon else ""
+    room = width - len(name) - len(gap) - len(tail) - 1
+    if room >= 0:
+        path = path if colon else where
+        return f"{name}{gap}…{path[len(path) - room :] if room else ''}{tail}"
+    name_room = width - len(gap) - 1 - len(tail)
+    if tail and name_room >= 5:
+        # The name too is cut, at its end; the line number still shows.
+        return f"{name[: name_room - 1]}…{gap}…{tail}"
+    return text[: width - 1] + "…"

@@ -129,7 +129,9 @@ def compile_terms(text: str) -> list[Callable[[str], bool]]:
     """Split a filter into AND-ed terms, each a substring or a regular expression.
 
     A term is taken literally unless it holds regex characters, in which case
-    it is compiled (case-insensitive).
+    it is compiled (case-insensitive). Terms are matched against the name and
+    the ``path:line`` separately (:func:`~tuiprof.model.names.search_text`):
+    ``^`` and ``$`` anchor to either one.
     """
     matchers: list[Callable[[str], bool]] = []
     for term in text.split():
@@ -138,7 +140,7 @@ def compile_terms(text: str) -> list[Callable[[str], bool]]:
             matchers.append(_contains(lowered))
         else:
             try:
-                pattern = re.compile(term, re.IGNORECASE)
+                pattern = re.compile(term, re.IGNORECASE | re.MULTILINE)
             except re.error as error:
                 raise FilterError(f"bad regular expression {term!r}: {error}") from None
             matchers.append(_searches(pattern))

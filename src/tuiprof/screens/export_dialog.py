@@ -2,9 +2,11 @@
 
 The app pushes it with plain values::
 
-    self.push_screen(ExportDialog(profile, selected_fid, filter_text))
+    self.push_screen(ExportDialog(profile, selected_fid, filter_text, remembered=choices))
 
-It writes the file itself (in a thread, through
+It offers the input's folder (the current folder when that is not writable),
+or what ``remembered`` holds from the session's last export, and says where
+it will write. It writes the file itself (in a thread, through
 :func:`tuiprof.export.request.export_profile`), notifies the path written or
 the error, asks before overwriting an existing file, and dismisses with the
 :class:`~tuiprof.export.request.ExportRequest` it carried out, or None when
@@ -13,6 +15,7 @@ cancelled.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
@@ -29,11 +32,15 @@ from tuiprof.actions import bindings_for
 from tuiprof.export.atomic import ExportError
 from tuiprof.export.dot import DEFAULT_EDGE_THRESHOLD, DEFAULT_NODE_THRESHOLD
 from tuiprof.export.request import (
+    ExportChoices,
     ExportFormat,
     ExportRequest,
     ExportResult,
-    default_output,
+    default_folder,
     export_profile,
+    output_in,
+    parse_threshold,
+    suffix_conflict,
 )
 from tuiprof.model.names import visible, visible_name
 from tuiprof.model.profile import Profile
@@ -44,39 +51,53 @@ FORMAT_TITLES = {
     ExportFormat.SVG: "svg",
     ExportFormat.PNG: "png",
 }
-_SUFFIXES = {f.suffix for f in ExportFormat}
 
 
-class ConfirmOverwrite(ModalScreen[bool]):
-    """Ask whether to replace an existing file; dismisses with True to overwrite.
+class PlainRadioButton(RadioButton):
+    """A radio button that reads without colour: ``(•)`` chosen, ``( )`` not.
+
+    Textual draws both states with the same glyph and tells them apart by
+    colour alone, which is lost under ``NO_COLOR`` and in 16 colours.
+    """
+
+    @property
+    def _button(self) -> Content:
+        # Textual 8.2 builds the glyph in this private property (ToggleButton).
+        return Content.assemble("(", ("•" if self.value else " ", "bold"), ")")
+
+
+class Confirm(ModalScreen[bool]):
+    """Ask a yes/no question; dismisses with True for yes.
 
     | Key | Does |
     |---|---|
-    | `y` | overwrite |
-    | `n`, `escape` | keep the file |
+    | `y` | yes |
+    | `n`, `escape` | no |
     """
 
     DEFAULT_CSS = """
-    ConfirmOverwrite { align: center middle; }
-    ConfirmOverwrite > Vertical {
+    Confirm { align: center middle; }
+    Confirm > Vertical {
         width: auto; max-width: 76; height: auto; padding: 1 2;
         border: thick $warning; background: $surface;
     }
-    ConfirmOverwrite Horizontal { height: auto; margin-top: 1; }
-    ConfirmOverwrite Button { margin-right: 2; }
+    Confirm Horizontal { height: auto; margin-top: 1; }
+    Confirm Button { margin-right: 2; }
     """
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("confirm")
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, question: str, yes: str, no: str) -> None:
         super().__init__()
-        self.path = path
+        self.question = question
+        self.yes = yes
+        self.no = no
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(visible(f"{self.path} exists. Overwrite it?"), markup=False)
+            yield Label(visible(self.question), markup=False)
             with Horizontal():
-                yield Button("Overwrite (y)", variant="error", id="yes")
-                yield Button("Keep it (n)", variant="primary", id="no")
+                yield Button(f"{self.yes} (y)", variant="error", id="yes")
+                yield Button(f"{self.no} (n)", variant="primary", id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -85,8 +106,29 @@ class ConfirmOverwrite(ModalScreen[bool]):
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
 
-    def action_answer(self, overwrite: bool) -> None:
-        self.dismiss(overwrite)
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class ConfirmOverwrite(Confirm):
+    """Ask whether to replace an existing file; dismisses with True to overwrite."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} exists. Overwrite it?", "Overwrite", "Keep it")
+        self.path = path
+
+
+class ConfirmSuffix(Confirm):
+    """Ask whether to write a format under a name that says another one."""
+
+    def __init__(self, path: Path, export_format: ExportFormat, named: ExportFormat) -> None:
+        super().__init__(
+            f"{path.name} is named like a {named.value} file, but the format is"
+            f" {export_format.value}. Write {export_format.value} to it anyway?",
+            "Write it",
+            "Go back",
+        )
+        self.path = path
 
 
 class ExportDialog(ModalScreen[ExportRequest | None]):
@@ -111,6 +153,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     ExportDialog #thresholds { height: auto; }
     ExportDialog #thresholds Input { width: 12; }
     ExportDialog #thresholds Label { padding: 1 1 0 0; }
+    ExportDialog #target { color: $text-muted; }
     ExportDialog #error { color: $error; height: auto; display: none; }
     ExportDialog #error.shown { display: block; }
     ExportDialog #buttons { height: auto; }
@@ -124,6 +167,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         selected: int | None = None,
         filter_text: str = "",
         default_path: str | Path | None = None,
+        remembered: ExportChoices | None = None,
     ) -> None:
         """
         Args:
@@ -132,7 +176,10 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                 None (or -1, or any number not in the profile) when none is.
             filter_text: The function table's filter, for the filter scope.
             default_path: The output path to offer; by default the callgrind
-                file next to the first input.
+                file named after the first input, in its folder when that is
+                writable, else in the current folder.
+            remembered: The session's last export: its format, folder and
+                thresholds are offered instead of the defaults.
         """
         super().__init__()
         self.profile = profile
@@ -140,7 +187,15 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         self.selected = selected if in_profile else None
         self.filter_text = filter_text.strip()
         first = profile.files[0] if profile.files else "profile"
-        self.default_path = Path(default_path or default_output(first, ExportFormat.CALLGRIND))
+        self.remembered = remembered
+        if default_path is not None:
+            self.default_path = Path(default_path)
+        elif remembered is not None:
+            self.default_path = output_in(remembered.folder, first, remembered.format)
+        else:
+            self.default_path = output_in(default_folder(first), first, ExportFormat.CALLGRIND)
+        self._suggested_path = str(self.default_path)
+        """The path the dialog offered; the user's own path no longer follows the format."""
         self._writing = False
 
     def compose(self) -> ComposeResult:
@@ -149,25 +204,29 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             with RadioSet(id="format") as formats:
                 formats.border_title = "Format"
                 for fmt, title in FORMAT_TITLES.items():
-                    yield RadioButton(title, value=fmt is self._initial_format(), id=fmt.value)
+                    yield PlainRadioButton(title, value=fmt is self._initial_format(), id=fmt.value)
             yield Label("Output file")
             yield Input(str(self.default_path), id="path")
+            yield Label(self._target_text(str(self.default_path)), id="target", markup=False)
+            node, edge = DEFAULT_NODE_THRESHOLD, DEFAULT_EDGE_THRESHOLD
+            if self.remembered is not None:
+                node, edge = self.remembered.node_threshold, self.remembered.edge_threshold
             with Horizontal(id="thresholds"):
                 yield Label("Graph: hide nodes under %")
-                yield Input(f"{DEFAULT_NODE_THRESHOLD:g}", type="number", id="node")
+                yield Input(f"{node:g}", type="number", id="node")
                 yield Label("edges under %")
-                yield Input(f"{DEFAULT_EDGE_THRESHOLD:g}", type="number", id="edge")
+                yield Input(f"{edge:g}", type="number", id="edge")
             with RadioSet(id="scope") as scopes:
                 scopes.border_title = "Functions"
-                yield RadioButton("the whole profile", value=True, id="whole")
+                yield PlainRadioButton("the whole profile", value=True, id="whole")
                 under = "the selected function" if self.selected is None else self._selected_name()
-                yield RadioButton(
+                yield PlainRadioButton(
                     Content(f"the subtree under {under}"),
                     id="subtree",
                     disabled=self.selected is None,
                 )
                 shown = f"'{self.filter_text}'" if self.filter_text else "(no filter)"
-                yield RadioButton(
+                yield PlainRadioButton(
                     Content(f"the functions the filter shows: {shown}"),
                     id="filter",
                     disabled=not self.filter_text,
@@ -195,13 +254,31 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         name = visible_name(self.profile.keys[self.selected])
         return name if len(name) <= 40 else name[:39] + "…"
 
+    @staticmethod
+    def _target_text(text: str) -> str:
+        """Where the path in the box writes, in full, and whether that file exists."""
+        if not text.strip():
+            return "Writes: (give an output file)"
+        target = Path(os.path.abspath(Path(text.strip()).expanduser()))
+        exists = "  (exists: asks before replacing it)" if target.exists() else ""
+        return f"Writes: {target}{exists}"
+
+    @on(Input.Changed, "#path")
+    def _path_changed(self, event: Input.Changed) -> None:
+        self.query_one("#target", Label).update(self._target_text(event.value))
+
     @on(RadioSet.Changed, "#format")
     def _format_changed(self, event: RadioSet.Changed) -> None:
-        """Follow the format with the path's suffix, unless the user named it otherwise."""
+        """Follow the format with the path's suffix until the user edits the path."""
         path_input = self.query_one("#path", Input)
+        if path_input.value != self._suggested_path or event.pressed.id is None:
+            return
         path = Path(path_input.value)
-        if path.suffix in _SUFFIXES and event.pressed.id is not None:
-            path_input.value = str(path.with_suffix(f".{event.pressed.id}"))
+        suffix = ExportFormat(event.pressed.id).suffix
+        self._suggested_path = str(
+            path.with_suffix(suffix) if path.suffix else path.parent / (path.name + suffix)
+        )
+        path_input.value = self._suggested_path
 
     @on(Button.Pressed, "#export")
     def _export_pressed(self) -> None:
@@ -227,6 +304,18 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         except ValueError as error:
             self._show_error(str(error))
             return
+        named = suffix_conflict(request.path, request.format)
+        if named is None:
+            self._confirm_overwrite(request)
+            return
+
+        def answered(write: bool | None) -> None:
+            if write:
+                self._confirm_overwrite(request)
+
+        self.app.push_screen(ConfirmSuffix(request.path, request.format, named), answered)
+
+    def _confirm_overwrite(self, request: ExportRequest) -> None:
         if request.path.exists() or request.path.is_symlink():
 
             def answered(overwrite: bool | None) -> None:
@@ -244,16 +333,14 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         text = self.query_one("#path", Input).value.strip()
         if not text:
             raise ValueError("give an output file")
-        thresholds = []
-        for widget_id, what in (("#node", "node"), ("#edge", "edge")):
-            value = self.query_one(widget_id, Input).value.strip() or "0"
+        thresholds = [DEFAULT_NODE_THRESHOLD, DEFAULT_EDGE_THRESHOLD]
+        for i, (widget_id, what) in enumerate((("#node", "node"), ("#edge", "edge"))):
             try:
-                number = float(value)
+                thresholds[i] = parse_threshold(self.query_one(widget_id, Input).value, what)
             except ValueError:
-                raise ValueError(f"the {what} threshold is not a number: {value}") from None
-            if not 0.0 <= number <= 100.0:
-                raise ValueError(f"the {what} threshold must be from 0 to 100")
-            thresholds.append(number)
+                # Only a graph uses them: a callgrind export does not stop on them.
+                if fmt is not ExportFormat.CALLGRIND:
+                    raise
         scope = self.query_one("#scope", RadioSet).pressed_button
         scope_id = scope.id if scope is not None else "whole"
         return ExportRequest(

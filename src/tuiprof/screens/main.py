@@ -8,7 +8,7 @@ it shows, and gets it ready in a thread after the first screen.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -31,6 +31,9 @@ from tuiprof.views.header import StatusHeader
 from tuiprof.views.history_bar import HistoryBar
 from tuiprof.views.registry import VIEWS, SessionView, ViewSpec
 
+if TYPE_CHECKING:
+    from tuiprof.export.request import ExportChoices, ExportRequest
+
 WAITING = "indexing the call graph…"
 
 
@@ -49,6 +52,10 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("main")
 
+    AUTO_FOCUS = "#function-table"
+    """Keys typed before the first paint go to the table, never to the filter line
+    (Textual would focus the first focusable widget, which is the filter)."""
+
     DEFAULT_CSS = """
     MainScreen ContentSwitcher { height: 1fr; }
     MainScreen ContentSwitcher > Container { height: 1fr; }
@@ -61,6 +68,10 @@ class MainScreen(Screen[None]):
         self._views: dict[str, Widget] = {}
         """The views built so far, by id."""
         self._filter_valid = True
+        self._cursor_note = False
+        """The header says where the table's cursor is (it is out of view)."""
+        self.export_choices: ExportChoices | None = None
+        """The last export of this profile (format, folder, thresholds), offered again."""
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.profile, id="header")
@@ -127,8 +138,16 @@ class MainScreen(Screen[None]):
         return self.view_widget("tree")
 
     def refresh_status(self) -> None:
+        table = self.table
+        note = ""
+        fid = table.highlighted
+        if self.view == "functions" and not table.cursor_in_view and fid is not None:
+            # After a sort the view shows the top: say where the cursor stayed.
+            name = self.profile.keys[fid][2]
+            note = f"cursor: row {table.cursor_row + 1} (↑/↓ go there), {name}"
+        self._cursor_note = bool(note)
         self.query_one(StatusHeader).show(
-            self.session.query, len(self.table.rows), VIEWS[self.view].title, self.session.percent
+            self.session.query, len(table.rows), VIEWS[self.view].title, self.session.percent, note
         )
 
     # Views ------------------------------------------------------------------
@@ -231,6 +250,8 @@ class MainScreen(Screen[None]):
     def _highlighted(self, event: FunctionHighlighted) -> None:
         event.stop()
         event.session.select(event.fid)
+        if self._cursor_note:
+            self.refresh_status()
 
     @on(FunctionChosen)
     def _chosen(self, event: FunctionChosen) -> None:
@@ -319,9 +340,19 @@ class MainScreen(Screen[None]):
 
         self._take_table_cursor()
         session = self.session
-        self.app.push_screen(
-            ExportDialog(session.profile, session.selected, session.query.filter_text)
+        dialog = ExportDialog(
+            session.profile,
+            session.selected,
+            session.query.filter_text,
+            remembered=self.export_choices,
         )
+        self.app.push_screen(dialog, self._remember_export)
+
+    def _remember_export(self, request: ExportRequest | None) -> None:
+        from tuiprof.export.request import ExportChoices
+
+        if request is not None:
+            self.export_choices = ExportChoices.of(request)
 
 
 def _view(widget: Widget) -> SessionView:

@@ -21,6 +21,7 @@ from tuiprof.actions import bindings_for
 from tuiprof.messages import FunctionChosen
 from tuiprof.model.calltree import CallTree, TreeNode, TreeRows
 from tuiprof.model.format import format_percent, format_time
+from tuiprof.model.names import fit_label
 from tuiprof.model.profile import Profile
 from tuiprof.model.session import Session
 from tuiprof.model.tree_paths import heaviest_path
@@ -31,6 +32,10 @@ MAX_INDENT = 16
 
 FIGURE_COLUMNS = (("tottime", 10), ("cumtime", 10), ("%total", 8))
 """Title and cells (with one of space on the right) of each figure after the calls."""
+NAME_ROOM = 24
+"""Cells a row keeps for the indent and the name before figures are dropped."""
+DROP_ORDER = (1, 3, 0, 2)
+"""Figure columns in the order a narrow screen drops them: tottime, %total, calls, cumtime."""
 ESTIMATE = "~"
 RECURSION = "↻"
 
@@ -134,9 +139,22 @@ class CallTreeView(CursorLinesView):
 
     # Rendering --------------------------------------------------------------
 
+    def shown_columns(self, width: int) -> list[int]:
+        """The figure columns that leave the names :data:`NAME_ROOM` cells at ``width``.
+
+        On a narrow screen figures go before names do: tottime first, then
+        the share of the total, then the calls; cumtime stays longest.
+        """
+        shown = list(range(len(self.columns)))
+        for index in DROP_ORDER:
+            if width - sum(self.columns[i][1] for i in shown) >= NAME_ROOM:
+                break
+            shown.remove(index)
+        return shown
+
     def header_strip(self, width: int) -> Strip:
         style = self.get_component_rich_style("call-tree--header")
-        figures = "".join(_fit_right(title, size) for title, size in self.columns)
+        figures = "".join(_fit_right(*self.columns[index]) for index in self.shown_columns(width))
         left = fit(" function", max(0, width - cell_len(figures)))
         return Strip([Segment(left + figures, style)]).crop_extend(0, width, style)
 
@@ -150,7 +168,7 @@ class CallTreeView(CursorLinesView):
             figure_style = base + self.get_component_rich_style("call-tree--estimated")
         cells = node_cells(self.profile, node)
         figures = "".join(
-            _fit_right(text, size) for text, (_, size) in zip(cells, self.columns, strict=True)
+            _fit_right(cells[index], self.columns[index][1]) for index in self.shown_columns(width)
         )
         left_width = max(0, width - cell_len(figures))
         indent, opener = self._tree_prefix(node)
@@ -164,7 +182,7 @@ class CallTreeView(CursorLinesView):
         else:
             segments.append(Segment(opener, base))
         used = cell_len(indent) + 2
-        segments.append(Segment(fit(label, max(0, left_width - used)), base))
+        segments.append(Segment(fit(fit_label(label, left_width - used), left_width - used), base))
         segments.append(Segment(figures, figure_style))
         return Strip(segments).crop_extend(0, width, base)
 

@@ -25,7 +25,7 @@ from tuiprof.model.format import (
     format_percent,
     format_time,
 )
-from tuiprof.model.names import label
+from tuiprof.model.names import fit_label, label
 from tuiprof.model.session import Session
 from tuiprof.model.table import DESCENDING_FIRST, SortKey
 from tuiprof.views.row_table import Column, RowTable
@@ -51,7 +51,7 @@ class EdgeTable(RowTable):
             Column("tottime", 8, SortKey.TOTTIME, drop=3),
             Column("cumtime", 8, SortKey.CUMTIME, drop=1),
             Column("share", 7),
-            Column("function", 0, SortKey.NAME, align="left"),
+            Column("function", 0, SortKey.NAME, align="left", label=True),
         )
         self.side = side
         self.fid: int | None = None
@@ -127,8 +127,59 @@ class EdgeTable(RowTable):
             self.notify("that function is not in the profile", severity="warning")
 
 
+class SubjectLine(Static):
+    """The selected function and its figures on one line: the name gives way first.
+
+    The label is shortened as the tables shorten it (the path from its left)
+    so that the figures, cumtime last, stay in view at any width.
+    """
+
+    NAME_ROOM: ClassVar[int] = 14
+    """Cells the name keeps before figures give way (tottime first, then calls)."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__("", id=id, classes=classes, markup=False)
+        self._subject = ""
+        self._figures: tuple[tuple[str, int], ...] = ()
+
+    def show(self, name: str, *figures: tuple[str, int]) -> None:
+        """``name`` then ``figures``: (text, drop), highest drop given up first, 0 kept."""
+        self._subject, self._figures = name, figures
+        self.update(self._fitted(self.size.width or self.app.size.width), layout=False)
+
+    def on_resize(self) -> None:
+        self.update(self._fitted(self.size.width), layout=False)
+
+    def _fitted(self, width: int) -> str:
+        figures = list(self._figures)
+        droppable = sorted((f for f in figures if f[1]), key=lambda f: -f[1])
+        while droppable and width - sum(len(t) for t, _ in figures) < self.NAME_ROOM:
+            figures.remove(droppable.pop(0))
+        text = "".join(t for t, _ in figures)
+        return fit_label(self._subject, max(self.NAME_ROOM, width - len(text))) + text
+
+
+def split_heights(callers: int, callees: int, room: int) -> tuple[int | None, int | None]:
+    """Rows for the callers and the callees tables (header included); None: the rest.
+
+    Split by content, not in halves: a table that fits in half the room gets
+    what it needs and the other takes the rest; when both need more than half,
+    they share it evenly.
+    """
+    need_callers, need_callees = max(1, callers) + 1, max(1, callees) + 1
+    half = room // 2
+    if need_callers <= half or need_callers + need_callees <= room:
+        return need_callers, None
+    if need_callees <= half:
+        return None, need_callees
+    return None, None
+
+
 class CallersView(Vertical):
-    """The selected function, its callers above, its callees below."""
+    """The selected function, its callers above, its callees below.
+
+    The two tables share the height by what they hold (see :func:`split_heights`).
+    """
 
     DEFAULT_CSS = """
     CallersView { height: 1fr; }
@@ -144,7 +195,7 @@ class CallersView(Vertical):
         self.fid: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("", classes="callers-subject", id="callers-subject", markup=False)
+        yield SubjectLine(classes="callers-subject", id="callers-subject")
         yield Static("Callers", classes="callers-title", id="callers-title", markup=False)
         yield EdgeTable(self.session, "callers", id="callers-table")
         yield Static("Callees", classes="callers-title", id="callees-title", markup=False)
@@ -166,15 +217,17 @@ class CallersView(Vertical):
         self.callers.show(fid)
         self.callees.show(fid)
         p = self.profile
+        subject = self.query_one("#callers-subject", SubjectLine)
         if fid is None:
-            subject = "no function selected"
+            subject.show("no function selected")
         else:
-            subject = (
-                f"{p.label(fid)}   calls {format_calls(p.ncalls[fid], p.primitive_calls[fid])}"
-                f"  tottime {format_time(p.tottime[fid])}  cumtime {format_time(p.cumtime[fid])}"
+            subject.show(
+                p.label(fid),
+                (f"   calls {format_calls(p.ncalls[fid], p.primitive_calls[fid])}", 1),
+                (f"  tottime {format_time(p.tottime[fid])}", 2),
+                (f"  cumtime {format_time(p.cumtime[fid])}", 0),
             )
-        # One line each, whatever the text: no new layout needed.
-        self.query_one("#callers-subject", Static).update(subject, layout=False)
+        self._split()
         waiting = fid is not None and p.has_call_data and not p.call_graph_ready
         callers = "…" if waiting else len(self.callers.edges)
         callees = "…" if waiting else len(self.callees.edges)
@@ -184,6 +237,19 @@ class CallersView(Vertical):
         self.query_one("#callees-title", Static).update(
             f"Callees ({callees}) — what it called", layout=False
         )
+
+    def _split(self) -> None:
+        room = self.size.height - 3  # the subject line and the two titles
+        if room <= 0:
+            room = max(0, self.app.size.height - 8)  # not laid out yet: about the screen
+        heights = split_heights(len(self.callers.edges), len(self.callees.edges), room)
+        for table, height in zip((self.callers, self.callees), heights, strict=True):
+            wanted = "1fr" if height is None else str(height)
+            if str(table.styles.height) != wanted:
+                table.styles.height = wanted
+
+    def on_resize(self) -> None:
+        self._split()
 
     # What every view of the registry offers ----------------------------------
 

@@ -39,12 +39,12 @@ class FunctionTable(RowTable):
         self.model = session.table
         self._first_rows: FirstRows | None = None
         self.columns = (
-            Column("ncalls", max(6, session.count_widths.calls), SortKey.NCALLS, drop=3),
+            Column("ncalls", max(7, session.count_widths.calls), SortKey.NCALLS, drop=3),
             Column("tottime", 8, SortKey.TOTTIME),
             Column("percall", 8, SortKey.TOTTIME_PERCALL, drop=5),
             Column("cumtime", 8, SortKey.CUMTIME, drop=1),
             Column("percall", 8, SortKey.CUMTIME_PERCALL, drop=4),
-            Column("function", 0, SortKey.NAME, align="left"),
+            Column("function", 0, SortKey.NAME, align="left", label=True),
         )
 
     @property
@@ -126,17 +126,32 @@ class FunctionTable(RowTable):
         return True
 
     def action_sort(self, value: str) -> None:
-        self.apply(lambda: self.model.set_sort(SortKey(value)))
+        """Sort; the view shows the top of the new order, the cursor stays on its function."""
+        self.apply(lambda: self.model.set_sort(SortKey(value)), to_top=True)
 
-    def apply(self, change: Callable[[], None]) -> None:
-        """Run a change to the query, keeping the cursor on the same function."""
+    def apply(self, change: Callable[[], None], *, to_top: bool = False) -> None:
+        """Run a change to the query, keeping the cursor on the same function.
+
+        With ``to_top`` the view scrolls to the first row even when the
+        cursor's row is further down (:attr:`cursor_in_view` says so; a cursor
+        key brings it back into view).
+        """
         keep = self.highlighted
         self._first_rows = None
         change()
         self.rows_changed()
         if not self.show_function(keep):
             self.move_cursor(0)
+        if to_top:
+            self.scroll_to(y=0, animate=False, immediate=True)
         self.post_message(self.QueryChanged(self))
+
+    @property
+    def cursor_in_view(self) -> bool:
+        """False when the cursor's row is scrolled out of sight."""
+        visible = max(1, self.scrollable_content_region.height - 1)
+        top = self.scroll_offset.y
+        return top <= self.cursor_row < top + visible
 
     class QueryChanged(Message):
         """Sort, filter or hide toggles changed."""

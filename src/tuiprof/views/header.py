@@ -14,10 +14,13 @@ from tuiprof.model.table import TableQuery
 
 
 def describe_query(query: TableQuery, shown: int, total: int) -> str:
-    """``sort tottime ▼ · filter "foo" (12 of 300) · hiding stdlib``."""
+    """``sort tottime ▼ · filter render console\\.py · hiding stdlib · 12 of 300 shown``.
+
+    The filter reads as typed (no quotes, no escaped backslashes).
+    """
     parts = [f"sort {query.sort.title} {'▲' if query.reverse else '▼'}"]
     if query.filter_text.strip():
-        parts.append(f"filter {query.filter_text.strip()!r}")
+        parts.append(f"filter {' '.join(query.filter_text.split())}")
     hidden = [
         name
         for name, on in (
@@ -35,7 +38,11 @@ def describe_query(query: TableQuery, shown: int, total: int) -> str:
 
 
 class StatusHeader(Static):
-    """Two short lines: the profile, then the table's sort and filter."""
+    """Two short lines: the profile, then the table's sort and filter.
+
+    On a narrow screen the file names give way first, so that the figures
+    (the total, the functions, how many have line data) stay in view.
+    """
 
     DEFAULT_CSS = """
     StatusHeader {
@@ -47,21 +54,53 @@ class StatusHeader(Static):
     def __init__(self, profile: Profile, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self.profile = profile
+        self._bottom: tuple[str, str] = ("", "")
+        self._percent = False
 
-    def show(self, query: TableQuery, shown: int, view: str, percent: bool) -> None:
+    def show(
+        self, query: TableQuery, shown: int, view: str, percent: bool, cursor_note: str = ""
+    ) -> None:
+        """Show the table's state; ``cursor_note`` says where the cursor is when out of view."""
         p = self.profile
+        status = describe_query(query, shown, len(p))
+        if cursor_note:
+            status += f" · {cursor_note}"
+        self._percent = percent
+        self._bottom = (view, status)
+        self.update(self._text(self.size.width or self.app.size.width), layout=False)
+
+    def on_resize(self) -> None:
+        if self._bottom[0]:
+            self.update(self._text(self.size.width), layout=False)
+
+    def _text(self, width: int) -> Text:
+        p = self.profile
+        facts = []
+        if p.has_call_data:
+            facts.append(f"  total {format_time(p.total_time)}  {len(p)} functions")
+        else:
+            # line_profiler records no run time: this sums the functions it timed.
+            facts.append(f"  sum of timed functions {format_time(p.total_time)}")
+            facts.append(f"  {len(p)} functions")
+        if p.lines:
+            facts.append(f"  {len(p.lines)} with line data")
+        tail = "  [% of total]" if self._percent else ""
+        note = "" if p.has_call_data else "  (a function timed inside another counts in both)"
         names = ", ".join(visible(os.path.basename(f)) for f in p.files) or "(no file)"
+        room = width - 1 - sum(map(len, facts)) - len(tail)
+        if len(names) > room:
+            names = names[: max(8, room) - 1] + "…"
         top = Text(no_wrap=True, overflow="ellipsis")
         recording = getattr(self.app, "recording", None)  # set by `tuiprof record`
         if recording is not None:
             top.append(f" {visible(recording.summary)} →")
         top.append(f" {names}", style="bold")
-        top.append(f"  total {format_time(p.total_time)}  {len(p)} functions")
-        if p.lines:
-            top.append(f"  {len(p.lines)} with line data")
-        if percent:
-            top.append("  [% of total]", style="bold")
+        top.append("".join(facts))
+        if tail:
+            top.append(tail, style="bold")
+        top.append(note)
+        view, status = self._bottom
         bottom = Text(no_wrap=True, overflow="ellipsis")
         bottom.append(f" {view} ", style="reverse bold")
-        bottom.append(" " + describe_query(query, shown, len(p)))
-        self.update(Text("\n").join([top, bottom]), layout=False)  # always two lines
+        bottom.append(" " + status)
+        return Text("\n").join([top, bottom])  # always two lines

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from tuiprof.actions import bindings_for
+from tuiprof.model.names import fit_label
 from tuiprof.model.table import SortKey
 from tuiprof.views.cursor_lines import CURSOR_COMPONENT, CursorLinesView, fit
 
@@ -38,6 +39,8 @@ class Column:
     align: Literal["left", "right"] = "right"
     drop: int = 0
     """0: always shown; otherwise, when the width is short, higher numbers go first."""
+    label: bool = False
+    """Holds ``name  file:line``: shortened from the path's left, never cutting ``:line``."""
 
 
 class RowTable(CursorLinesView):
@@ -175,8 +178,9 @@ class RowTable(CursorLinesView):
         for index, cell_width in self.column_layout(width):
             if segments:
                 segments.append(Segment(" " * GAP, style))
-            align = self.columns[index].align
-            segments.append(Segment(fit(cells[index], cell_width, align), style))
+            column = self.columns[index]
+            text = fit_label(cells[index], cell_width) if column.label else cells[index]
+            segments.append(Segment(fit(text, cell_width, column.align), style))
         return Strip(segments).extend_cell_length(width, style)
 
     def column_clicked(self, column: int) -> None:

@@ -28,6 +28,7 @@ from tuiprof.model.names import visible, visible_source
 from tuiprof.model.profile import LineTiming
 from tuiprof.model.session import Session
 from tuiprof.model.source import SourceText
+from tuiprof.model.wrap import wrap_lines
 from tuiprof.views.cursor_lines import CachedLinesView, fit
 
 LINE_NO = 6
@@ -73,15 +74,18 @@ class SourceView(CachedLinesView, can_focus=True):
 
     With line data, each line shows its hits, time, time per hit, share of the
     function and a heat bar (scaled to the function's slowest line); lines of the function
-    that never ran are dim.
+    that never ran are dim. When the source cannot be shown, the line data still
+    is (line numbers and figures, no code), under the message that says why, as
+    ``tuiprof stats`` prints it. With line data the view opens where the
+    function's slowest line is on screen.
 
     | Key | Does |
     | :- | :- |
     | up / down | Scroll one line. |
     | left / right | Scroll the code sideways (8 columns). |
     | pageup / pagedown | Scroll one screen. |
-    | home / end | Top / bottom of the file. |
-    | r | Back to the function's first line. |
+    | home / end | Top / bottom of the file (no animation). |
+    | r | Back to the function (its slowest line in view). |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("source")
@@ -124,9 +128,13 @@ class SourceView(CachedLinesView, can_focus=True):
         """The function's first and last line."""
         self.source: SourceText | None = None
         self.message: list[str] = ["No function selected."]
-        """Shown instead of source when there is none to show."""
+        """Shown instead of source when there is none to show (wrapped to the width)."""
+        self._message_text: list[str] = self.message
+        """The message as written, one line per paragraph."""
         self.timings: dict[int, LineTiming] = {}
         self.function_total = 0.0
+        self.first_line_no = 1
+        """The line number of the first code row (past the message when there is no source)."""
         self._code: list[Content] = []
         self._highlighted: LRUCache[str, list[Content]] = LRUCache(8)
         self._title = ""
@@ -141,7 +149,17 @@ class SourceView(CachedLinesView, can_focus=True):
 
     @property
     def header_height(self) -> int:
-        return 2 if self.has_line_data and self.source is not None else 1
+        return 2 if self.has_line_data else 1
+
+    @property
+    def numbers_only(self) -> bool:
+        """Line data without source to show: the message, then the figures of each line."""
+        return self.source is None and self.has_line_data
+
+    @property
+    def message_rows(self) -> int:
+        """Rows the message takes above the code (only when showing the numbers alone)."""
+        return len(self.message) + 1 if self.numbers_only else 0
 
     @property
     def gutter_width(self) -> int:
@@ -176,6 +194,7 @@ class SourceView(CachedLinesView, can_focus=True):
         self._title = self.profile.label(fid)
         self.source = None
         self._code = []
+        self.first_line_no = 1
         lookup = self.finder.find(file, first_line)
         self.message = lookup.explanation(name)
         if lookup.path is not None:
@@ -188,13 +207,31 @@ class SourceView(CachedLinesView, can_focus=True):
                 self.span = self.finder.span(lookup.path, first_line, name)
                 self._code = self._highlight(text)
                 self._title += self._notes(text, lookup.path, file)
-        self.clear_cache()
-        width = self.gutter_width + max((c.cell_length for c in self._code), default=0)
-        height = (len(self._code) or len(self.message)) + self.header_height
-        self.virtual_size = Size(width, height)
+        if self.numbers_only:
+            # As ``tuiprof stats`` does: the figures of each line, without its text.
+            self.first_line_no = min(first_line, *self.timings)
+            last = max(first_line, *self.timings)
+            self.span = (first_line, last)
+            self._code = [Content("")] * (last - self.first_line_no + 1)
+            self.message = [*self.message, "Showing the line data without the source:"]
+        self._message_text = self.message
+        self._measure(self.scrollable_content_region.width or self.app.size.width)
         self.refresh()
         # The new virtual size takes effect on the next refresh; scroll after it.
         self.call_after_refresh(self.action_to_function)
+
+    def _measure(self, width: int) -> None:
+        """Wrap the message to ``width`` and size the scrolling area to what is shown."""
+        self.message = wrap_lines(self._message_text, max(20, width - 2))
+        self.clear_cache()
+        code_width = self.gutter_width + max((c.cell_length for c in self._code), default=0)
+        rows = self.message_rows + len(self._code) if self._code else len(self.message)
+        self.virtual_size = Size(code_width if self._code else 0, rows + self.header_height)
+
+    def resized(self) -> None:
+        if self._message_text:
+            self._measure(self.scrollable_content_region.width)
+            self.refresh()
 
     def _notes(self, text: SourceText, path: str, recorded: str) -> str:
         notes = ""
@@ -230,10 +267,25 @@ class SourceView(CachedLinesView, can_focus=True):
             self.clear_cache()
             self.refresh()
 
+    def _row_of(self, line_no: int) -> int:
+        """The content row (below the header) that shows line ``line_no``."""
+        return self.message_rows + line_no - self.first_line_no
+
     def _function_top(self) -> int:
-        if self.source is None:
-            return 0
-        return max(0, self.span[0] - 1 - CONTEXT)
+        """The first row to show: a little above the function, or the message.
+
+        With line data, if the slowest line would fall below the screen (a long
+        docstring, a long function), the view starts nearer to it instead.
+        """
+        top = 0 if self.source is None else max(0, self.span[0] - 1 - CONTEXT)
+        if not self.timings:
+            return top
+        hottest = max(self.timings.values(), key=lambda t: t.seconds).line
+        row = self._row_of(hottest)
+        rows_shown = max(1, self.scrollable_content_region.height - self.header_height)
+        if row >= top + rows_shown:
+            top = max(0, row - max(CONTEXT, rows_shown // 3))
+        return top
 
     # Keys -----------------------------------------------------------------
 
@@ -242,8 +294,14 @@ class SourceView(CachedLinesView, can_focus=True):
         self.scroll_to(x=max(0, self.scroll_x + cells), animate=False)
 
     def action_to_function(self) -> None:
-        """Scroll back to the function's first line."""
+        """Scroll back to the function (its slowest line in view)."""
         self.scroll_to(x=0, y=self._function_top(), animate=False)
+
+    def action_scroll_home(self) -> None:
+        self.scroll_to(x=0, y=0, animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False)
 
     # Rendering --------------------------------------------------------------
 
@@ -254,15 +312,18 @@ class SourceView(CachedLinesView, can_focus=True):
         if y == 1 and self.header_height == 2:
             style = self.get_component_rich_style("source-view--columns")
             return _text_strip(self._columns_text(), width, style)
-        row = int(self.scroll_y) + y - self.header_height
-        if self.source is None:
+        # The rounded offset: the one Textual repaints on (a float scroll_y
+        # left at 90.6 by an animation would show the row above the last).
+        scroll_x, scroll_y = self.scroll_offset
+        row = scroll_y + y - self.header_height
+        if self.source is None and (row < len(self.message) or not self._code):
             if row < len(self.message):
                 style = self.get_component_rich_style("source-view--message")
                 return _text_strip(" " + self.message[row], width, style)
             return Strip.blank(width, self.rich_style)
-        if row >= len(self._code):
+        row -= self.message_rows
+        if not 0 <= row < len(self._code):
             return Strip.blank(width, self.rich_style)
-        scroll_x = int(self.scroll_x)
         return self.cached_line(
             (row, width, scroll_x), lambda: self._code_strip(row, width, scroll_x)
         )
@@ -272,7 +333,12 @@ class SourceView(CachedLinesView, can_focus=True):
         right = ""
         if self.has_line_data:
             hits = sum(t.hits for t in self.timings.values())
-            right = f"total {format_time(self.function_total)} in {hits} hits "
+            total = format_time(self.function_total)
+            # Longest first: a narrow screen keeps room for the function's name.
+            choices = [f"total {total} in {hits} hits ", f"{total} ", ""]
+            if self.numbers_only:
+                choices.insert(0, f"lines {self.span[0]}–{self.span[1]}  {choices[0]}")
+            right = next(c for c in choices if cell_len(c) <= width // 2)
         elif self.source is not None:
             right = f"lines {self.span[0]}–{self.span[1]} "
         left = " " + self._title if self.fid is not None else " Source"
@@ -285,7 +351,7 @@ class SourceView(CachedLinesView, can_focus=True):
         return "line".rjust(LINE_NO - 1) + " " + figures + "heat".ljust(HEAT_WIDTH + 3) + "source"
 
     def _code_strip(self, row: int, width: int, scroll_x: int) -> Strip:
-        line_no = row + 1
+        line_no = row + self.first_line_no
         start, end = self.span
         in_function = start <= line_no <= end
         base = self.visual_style

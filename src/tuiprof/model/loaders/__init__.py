@@ -47,7 +47,7 @@ def load_profile(paths: Sequence[str], *, check_edges: bool = True) -> Profile:
                 timings, unit = parse_lprof(path, data)
                 lprof_parts.append((path, timings, unit))
             else:
-                raise ProfileError(path, describe(data))
+                raise ProfileError(path, describe(data, path))
             del data
         if pstats_parts:
             profile = _profile_from_pstats(pstats_parts, tuple(paths), warnings)

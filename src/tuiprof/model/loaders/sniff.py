@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import json
 import os
+import shlex
 import stat
 
 from tuiprof.model import safe_marshal
@@ -75,8 +76,17 @@ def sniff(data: bytes) -> Format | None:
     return None
 
 
-def describe(data: bytes) -> str:
-    """What a file that is not a profile looks like, for the error message."""
+def describe(data: bytes, path: str = "") -> str:
+    """What a file that is not a profile looks like, for the error message.
+
+    A Python script given by mistake gets the commands that profile it.
+    """
+    if path.endswith((".py", ".pyw")) and (not data or _looks_like_text(data[:4096])):
+        script = shlex.quote(path)
+        return (
+            "is a Python script, not a profile: profile it with"
+            f" `python -m cProfile -o out.prof {script}` or `tuiprof record {script}`"
+        )
     if not data:
         return "is empty"
     if data[:2] == b"\x1f\x8b":
