@@ -255,6 +255,11 @@ def entry() -> int:
     Only here, in a program of its own, may big files be decoded with
     ``marshal`` directly; ``main`` called in-process keeps the safe decoding.
     """
+    if sys.argv[1:2] == ["record"]:
+        # record runs someone's program, which must get its signals exactly as
+        # under python (a kill -INT to this process included), and it decodes no
+        # file it did not write: no supervisor.
+        return main()
     from tuiprof.supervise import supervised
 
     return supervised(main)
