@@ -11,6 +11,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Show callers and callees", "screen.view('callers')", "c"),
     ("Show the call tree", "screen.view('tree')", "t"),
     ("Show the source", "screen.view('source')", "s"),
+    ("Show the icicle of the call tree", "screen.icicle", "g"),
     ("Sort by ncalls", "screen.sort('ncalls')", "1"),
     ("Sort by tottime", "screen.sort('tottime')", "2"),
     ("Sort by tottime per call", "screen.sort('percall')", "3"),

@@ -27,6 +27,14 @@ ESTIMATE_NOTE = (
     "Recursion and cycles are marked and never expanded into a loop."
 )
 
+ICICLE_NOTE = (
+    "Icicle: each block is as wide as its cumulative time, its children below it, largest "
+    "first; the empty part on a block's right is its own time. A block shaded '░' with an "
+    "italic name holds estimated figures (below a function called from several places), "
+    "and the status line says 'estimate'. '↻' marks recursion or a cycle: the block is drawn "
+    "once and never expanded. '…' stands for the children too narrow for a character."
+)
+
 
 def binding_sections() -> list[tuple[str, list[Binding]]]:
     """(where, bindings) for every part of the explorer that has keys.
@@ -40,6 +48,7 @@ def binding_sections() -> list[tuple[str, list[Binding]]]:
     from tuiprof.views.call_tree import CallTreeView
     from tuiprof.views.callers import EdgeTable
     from tuiprof.views.function_table import FunctionTable
+    from tuiprof.views.icicle import IcicleChart
     from tuiprof.views.row_table import RowTable
     from tuiprof.views.source_view import SourceView
 
@@ -51,6 +60,7 @@ def binding_sections() -> list[tuple[str, list[Binding]]]:
         ("Callers and callees", [EdgeTable]),
         ("Filter line", [FilterInput]),
         ("Call tree", [CallTreeView]),
+        ("Icicle", [IcicleChart]),
         ("Source", [SourceView]),
         ("Export dialog", [ExportDialog, ConfirmOverwrite]),
         ("Help", [HelpScreen]),
@@ -144,6 +154,7 @@ class HelpScreen(ModalScreen[None]):
         notes = _section("Notes")
         notes.add_row("ctrl+p", "Command palette: every action by name", "")
         notes.add_row(ESTIMATE_MARK, Text(ESTIMATE_NOTE), "")
+        notes.add_row("░ ↻ …", Text(ICICLE_NOTE), "")
         notes.add_row(
             "%",
             "Percent mode shows tottime and cumtime as a share of the profile's total; "

@@ -1,8 +1,9 @@
-"""The main screen: header, history trail, and one of four views.
+"""The main screen: header, history trail, and one of five views.
 
 The views are the function table (``f``), callers and callees (``c``), the
-call tree (``t``) and the source (``s``). The tree and source widgets are
-built the first time they are shown, so opening a profile costs only the table.
+call tree (``t``), the source (``s``) and the icicle (``g``). The tree, source
+and icicle widgets are built the first time they are shown, so opening a
+profile costs only the table.
 """
 
 from __future__ import annotations
@@ -28,14 +29,16 @@ from tuiprof.views.history_bar import HistoryBar
 
 if TYPE_CHECKING:
     from tuiprof.app import TuiprofApp
+    from tuiprof.views.icicle import IcicleChart
     from tuiprof.views.source_view import SourceView
 
-VIEWS = ("functions", "callers", "tree", "source")
+VIEWS = ("functions", "callers", "tree", "source", "icicle")
 VIEW_TITLES = {
     "functions": "functions",
     "callers": "callers/callees",
     "tree": "call tree",
     "source": "source",
+    "icicle": "icicle",
 }
 
 
@@ -62,7 +65,7 @@ class MainScreen(Screen[None]):
 
     | Key | Does |
     | :- | :- |
-    | f / c / t / s | Function table / callers and callees / call tree / source. |
+    | f / c / t / s / g | Function table / callers and callees / call tree / source / icicle. |
     | / | Filter the function table. |
     | i / l / b | Hide the import system / standard library / built-ins. |
     | % | Times as percentages of the total. |
@@ -89,6 +92,7 @@ class MainScreen(Screen[None]):
             tooltip="Source of the selected function",
             id="view_source",
         ),
+        Binding("g", "icicle", "Icicle", tooltip="Icicle of the call tree", id="view_icicle"),
         Binding(
             "slash",
             "filter",
@@ -155,7 +159,7 @@ class MainScreen(Screen[None]):
     MainScreen ContentSwitcher { height: 1fr; }
     MainScreen #functions { height: 1fr; }
     MainScreen FunctionTable { height: 1fr; }
-    MainScreen #tree, MainScreen #source { height: 1fr; }
+    MainScreen #tree, MainScreen #source, MainScreen #icicle { height: 1fr; }
     """
 
     def __init__(self, profile: Profile) -> None:
@@ -185,6 +189,7 @@ class MainScreen(Screen[None]):
             yield CallersView(self.profile, id="callers")
             yield Container(id="tree")
             yield Container(id="source")
+            yield Container(id="icicle")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -243,6 +248,8 @@ class MainScreen(Screen[None]):
                 tree.reveal(app.selected)
         elif view == "source" and self.source_view is None:
             self._mount_source_view()
+        elif view == "icicle":
+            self._show_icicle()
         self.show_selection(app.selected)
         self._focus_view(view)
         self.refresh_status()
@@ -280,6 +287,12 @@ class MainScreen(Screen[None]):
             self._mount_call_tree()
             if self.view == "tree":
                 self.call_after_refresh(self._tree_shown)
+        waiting = self.query("#icicle-waiting")
+        if waiting:
+            waiting.remove()
+            self._show_icicle()
+            if self.view == "icicle":
+                self.call_after_refresh(self._focus_view, "icicle")
         self.callers_view.show(self.tuiprof.selected, again=True)
 
     def _tree_shown(self) -> None:
@@ -288,6 +301,44 @@ class MainScreen(Screen[None]):
             if self.tuiprof.selected >= 0:
                 tree.reveal(self.tuiprof.selected)
             tree.focus()
+
+    @property
+    def icicle(self) -> IcicleChart | None:
+        """The icicle's chart, once the icicle was first shown."""
+        pane = self.query_one("#icicle", Container)
+        if not pane.children:
+            return None
+        from tuiprof.views.icicle import IcicleView
+
+        view = next(iter(pane.query(IcicleView)), None)
+        return view.chart if view is not None else None
+
+    async def action_icicle(self) -> None:
+        """Show the icicle; built and mounted first, so that keys typed after ``g`` reach it."""
+        if self.icicle is None and (
+            not self.profile.has_call_data or self.profile.call_graph_ready
+        ):
+            from tuiprof.views.icicle import IcicleView
+
+            await self.query_one("#icicle", Container).mount(IcicleView(self.profile))
+        self.action_view("icicle")
+
+    def _show_icicle(self) -> None:
+        """Build the icicle on first use; it starts at the selected function."""
+        chart = self.icicle
+        if chart is None:
+            pane = self.query_one("#icicle", Container)
+            if self.profile.has_call_data and not self.profile.call_graph_ready:
+                if not pane.query("#icicle-waiting"):
+                    pane.mount(Static("indexing the call graph…", id="icicle-waiting"))
+                return
+            from tuiprof.views.icicle import IcicleView
+
+            view = IcicleView(self.profile)
+            chart = view.chart
+            pane.mount(view)
+        if self.tuiprof.selected >= 0:
+            chart.show_function(self.tuiprof.selected)
 
     def _mount_source_view(self) -> None:
         # Imported here: highlighting pulls in Pygments, which a profile opened
@@ -312,6 +363,12 @@ class MainScreen(Screen[None]):
             source = self.source_view
             if source is not None:
                 source.focus()
+        elif view == "icicle":
+            chart = self.icicle
+            if chart is not None:
+                chart.focus()
+            else:  # still indexing
+                self.set_focus(None)
 
     def _take_table_cursor(self) -> None:
         """Select the function under the table's cursor when the table is shown.
@@ -322,6 +379,10 @@ class MainScreen(Screen[None]):
         """
         if (self.view == "functions" or self.tuiprof.selected < 0) and self.table.highlighted >= 0:
             self.tuiprof.select(self.table.highlighted)
+        elif self.view == "icicle":
+            chart = self.icicle
+            if chart is not None and chart.cursor is not None and chart.cursor.fid >= 0:
+                self.tuiprof.select(chart.cursor.fid)
 
     def show_selection(self, fid: int) -> None:
         """Bring every built view to ``fid``."""
@@ -333,6 +394,10 @@ class MainScreen(Screen[None]):
             source = self.source_view
             if source is not None:
                 source.show_function(fid)
+        elif view == "icicle" and fid >= 0:
+            chart = self.icicle
+            if chart is not None:
+                chart.show_function(fid)
         self.history_bar.show(self.tuiprof.history)
 
     # Messages from the views ----------------------------------------------
