@@ -111,13 +111,13 @@ async def wait_for_rows(app: Any, pilot: Any, timeout: float = 120.0) -> None:
 class DrivenApp:
     """An app under ``run_test`` whose event loop runs only while we wait on it."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, size: tuple[int, int] = SIZE) -> None:
         self.app = app
         self.loop = asyncio.new_event_loop()
         # Every step runs in one context: run_test sets context variables on
         # entry that it resets on exit.
         self.context = contextvars.copy_context()
-        self._run_test = app.run_test(size=SIZE)
+        self._run_test = app.run_test(size=size)
         self.pilot = self.run(self._run_test.__aenter__())
 
     def run(self, awaitable: Awaitable[T]) -> T:

@@ -272,3 +272,12 @@ async def test_the_palette_and_help_know_the_icicle(profile: Profile) -> None:
     assert ("Show the icicle of the call tree", "screen.icicle", "g") in COMMANDS
     assert {"view_icicle", "icicle.zoom_in", "icicle.zoom_out"} <= binding_ids()
     assert "░" in ICICLE_NOTE and "↻" in ICICLE_NOTE
+
+
+def test_built_in_names_are_shortened() -> None:
+    from tuiprof.views.icicle_paint import short_name
+
+    assert short_name("<built-in method builtins.len>") == "len"
+    assert short_name("<built-in method time.sleep>") == "time.sleep"
+    assert short_name("<method 'append' of 'list' objects>") == "list.append"
+    assert short_name("<module>") == "<module>"

@@ -18,10 +18,9 @@ from tuiprof.model.icicle import (
     Block,
     IcicleLayout,
     colour_group,
-    heaviest_occurrence,
     split_width,
-    zoom_out_tops,
 )
+from tuiprof.model.icicle_nav import heaviest_occurrence, zoom_out_tops
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
 

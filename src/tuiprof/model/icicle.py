@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from tuiprof.model.calltree import CallTree, TreeNode
 from tuiprof.model.collector import collector_paused
+from tuiprof.model.icicle_nav import OnPath, children_on_path
 from tuiprof.model.names import FunctionKey, is_builtin, is_import_system, is_stdlib
 
 DeltaOf = Callable[[TreeNode], float | None]
@@ -89,41 +90,6 @@ def split_width(weights: Sequence[float], width: int) -> list[int]:
     return widths
 
 
-class _OnPath:
-    """The functions on the path from the tree's root to a node, kept as the node changes.
-
-    Moving between nearby nodes costs the distance between them, not their
-    depth: a row is walked left to right, and neighbours share their path.
-    """
-
-    def __init__(self) -> None:
-        self.stack: list[TreeNode] = []
-        self.fids: set[int] = set()
-
-    def move_to(self, node: TreeNode) -> set[int]:
-        climb: list[TreeNode] = []
-        at: TreeNode | None = node
-        stack = self.stack
-        while at is not None and not (at.depth < len(stack) and stack[at.depth] is at):
-            climb.append(at)
-            at = at.parent
-        keep = 0 if at is None else at.depth + 1
-        for old in stack[keep:]:
-            self.fids.discard(old.fid)
-        del stack[keep:]
-        for new in reversed(climb):
-            stack.append(new)
-            self.fids.add(new.fid)
-        return self.fids
-
-
-def _children(tree: CallTree, node: TreeNode, on_path: _OnPath) -> list[TreeNode]:
-    """The node's children, with the path set given (computing it costs the depth)."""
-    if node.recursive:
-        return []
-    return tree.children(node, on_path.move_to(node))
-
-
 class IcicleLayout:
     """The blocks of an icicle ``width`` columns wide, built row by row on demand.
 
@@ -145,7 +111,7 @@ class IcicleLayout:
         """The zoom root's cumtime (the roots' sum): what "% of zoom" divides by."""
         self._rows: list[list[Block]] = []
         self._parents: list[list[int]] = []
-        self._path = _OnPath()
+        self._path = OnPath()
         self.complete = False
         """True once the last row is built (the one after it is empty)."""
 
@@ -185,7 +151,7 @@ class IcicleLayout:
         row: list[Block] = []
         for parent in above:
             if parent.node is not None and not parent.node.recursive and parent.width > 0:
-                kids = _children(self.tree, parent.node, self._path)
+                kids = children_on_path(self.tree, parent.node, self._path)
                 if kids:
                     self._split(parent.node, kids, parent, len(self._rows), row)
         return row
@@ -342,49 +308,6 @@ class IcicleLayout:
                 return found
             found = match
         return found
-
-
-def zoom_out_tops(tree: CallTree, tops: Sequence[TreeNode]) -> tuple[TreeNode, ...] | None:
-    """Row 0 one level up from ``tops``: the zoom root's parent, or the roots; None at the top."""
-    roots = tuple(tree.roots())
-    if len(tops) != 1 or tuple(tops) == roots:
-        return None
-    parent = tops[0].parent
-    return (parent,) if parent is not None else roots
-
-
-def heaviest_occurrence(tree: CallTree, fid: int) -> TreeNode | None:
-    """A node of ``fid`` reached through its largest callers, from a root down.
-
-    The path climbs from ``fid`` through the caller with the largest cumtime
-    (never through a function twice) until it meets a root, then walks back
-    down the tree. None when no such path exists.
-    """
-    profile = tree.profile
-    if not 0 <= fid < len(profile.keys):
-        return None
-    roots = {node.fid: node for node in tree.roots()}
-    chain = [fid]
-    seen = {fid}
-    while chain[-1] not in roots:
-        best = -1
-        best_time = -1.0
-        for edge in profile.callers(chain[-1]):
-            if edge.other >= 0 and edge.other not in seen and edge.cumtime > best_time:
-                best, best_time = edge.other, edge.cumtime
-        if best < 0:
-            return None
-        chain.append(best)
-        seen.add(best)
-    chain.reverse()
-    node = roots[chain[0]]
-    on_path = _OnPath()
-    for step in chain[1:]:
-        found = next((k for k in _children(tree, node, on_path) if k.fid == step), None)
-        if found is None:
-            return None
-        node = found
-    return node
 
 
 def colour_group(key: FunctionKey) -> str:

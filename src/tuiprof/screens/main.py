@@ -92,7 +92,9 @@ class MainScreen(Screen[None]):
             tooltip="Source of the selected function",
             id="view_source",
         ),
-        Binding("g", "icicle", "Icicle", tooltip="Icicle of the call tree", id="view_icicle"),
+        Binding(
+            "g", "icicle", "Icicle", show=False, tooltip="Icicle of the call tree", id="view_icicle"
+        ),
         Binding(
             "slash",
             "filter",

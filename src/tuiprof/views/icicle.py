@@ -29,9 +29,8 @@ from tuiprof.model.icicle import (
     Block,
     DeltaOf,
     IcicleLayout,
-    heaviest_occurrence,
-    zoom_out_tops,
 )
+from tuiprof.model.icicle_nav import heaviest_occurrence, zoom_out_tops
 from tuiprof.model.profile import Profile
 from tuiprof.views.call_tree import format_tree_calls
 from tuiprof.views.cursor_lines import CachedLinesView
@@ -185,6 +184,8 @@ class IcicleChart(CachedLinesView, can_focus=True):
         """Zoom on ``fid``'s heaviest occurrence (unless the cursor is on it already)."""
         if self.cursor is not None and self.cursor.fid == fid:
             return True
+        if self.cursor is None and self._want is not None and self._want.fid == fid:
+            return True  # asked for already, laid out when the chart has a size
         node = heaviest_occurrence(self.call_tree, fid)
         if node is None:
             return False

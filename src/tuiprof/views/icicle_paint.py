@@ -8,6 +8,7 @@ estimate shows without colour. Colours follow the block's package or file
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import zlib
 from collections.abc import Sequence
@@ -30,7 +31,7 @@ MERGED = "…"
 
 # Mid-tone xterm colours that keep black text readable and differ from their neighbours.
 COLOURS_256 = (110, 150, 180, 139, 114, 174, 109, 186, 146, 144, 152, 181, 117, 223, 193, 159)
-COLOURS_16 = ("blue", "green", "cyan", "magenta", "yellow", "red")
+COLOURS_16 = ("cyan", "green", "yellow", "magenta", "bright_blue", "bright_red")
 GREYS = ("color(252)", "color(246)")
 SLOWER = (224, 217, 210, 203, 196)
 FASTER = (194, 157, 120, 83, 46)
@@ -68,11 +69,27 @@ def delta_colour(delta: float, total: float) -> str:
     return f"color({ramp[step]})"
 
 
+_BUILTIN = re.compile(r"^<built-in method (?:builtins\.)?(.+)>$")
+_METHOD = re.compile(r"^<method '(.+)' of '(.+)' objects>$")
+
+
+def short_name(name: str) -> str:
+    """A built-in's name without its wrapping: ``len``, ``list.append``; others as they are."""
+    if name.startswith("<"):
+        found = _BUILTIN.match(name)
+        if found:
+            return found.group(1)
+        found = _METHOD.match(name)
+        if found:
+            return f"{found.group(2)}.{found.group(1)}"
+    return name
+
+
 def block_label(profile: Profile, block: Block) -> str:
     """The short name a block shows: the function's name, marked when recursive."""
     if block.node is None:
         return MERGED
-    name = safe_text(str(profile.keys[block.fid][2]))
+    name = safe_text(short_name(str(profile.keys[block.fid][2])))
     return RECURSION + name if block.recursive else name
 
 
