@@ -126,9 +126,9 @@ async def call_tree(pilot: Pilot[int], app: TuiprofApp) -> None:
 
 async def icicle(pilot: Pilot[int], app: TuiprofApp) -> None:
     """The icicle (g) of the second function by cumtime, zoomed out to the top (backspace),
-    the cursor on exp_series (down)."""
+    the cursor on exp_series (home, down)."""
     await press(pilot, "4", "down", "g", "backspace", "backspace", "backspace")
-    await press(pilot, "down", "down", "down")
+    await press(pilot, "home", "down", "down", "down")
 
 
 async def source(pilot: Pilot[int], app: TuiprofApp) -> None:
