@@ -9,6 +9,7 @@ import pytest
 from textual.app import App, ComposeResult
 
 from tests.app.test_call_tree import diamond_stats, make_profile
+from tests.model.test_calltree import chain_stats
 from tuiprof.app import TuiprofApp
 from tuiprof.model.icicle import Block
 from tuiprof.model.profile import Profile
@@ -159,12 +160,7 @@ async def test_small_terminal(profile: Profile) -> None:
 
 
 async def test_depth_beyond_the_screen_scrolls(tmp_path: Path) -> None:
-    n = 60
-    keys = [("chain.py", i + 1, f"f{i}") for i in range(n)]
-    stats: dict[Any, Any] = {keys[0]: (1, 1, 0.0, float(n), {})}
-    for i in range(1, n):
-        stats[keys[i]] = (1, 1, 1.0, float(n - i), {keys[i - 1]: (1, 1, 1.0, float(n - i))})
-    app = IcicleApp(make_profile(tmp_path, stats))
+    app = IcicleApp(make_profile(tmp_path, chain_stats(60)))
     async with app.run_test(size=(80, 12)) as pilot:
         chart = app.query_one(IcicleChart)
         for _ in range(30):

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from tests.app.test_call_tree import diamond_stats
+from tests.model.test_calltree import chain_stats
 from tuiprof.model.calltree import CallTree, TreeNode
 from tuiprof.model.icicle import (
     Block,
@@ -26,25 +28,12 @@ from tuiprof.model.profile import Profile
 
 Key = tuple[str, int, str]
 MAIN, A, B, C, D = (("app.py", n, name) for n, name in enumerate(["main", "a", "b", "c", "d"], 1))
-FACT = ("app.py", 20, "fact")
 
 
 def build(tmp_path: Path, stats: dict[Key, Any], name: str = "t.prof") -> Profile:
     path = tmp_path / name
     path.write_bytes(marshal.dumps(stats))
     return load_profile([str(path)])
-
-
-def diamond_stats() -> dict[Key, Any]:
-    """main calls a and b; both call c; c calls d; b calls fact, which recurses."""
-    return {
-        MAIN: (1, 1, 0.5, 10.0, {}),
-        A: (1, 1, 0.5, 6.0, {MAIN: (1, 1, 0.5, 6.0)}),
-        B: (2, 2, 0.5, 3.0, {MAIN: (2, 2, 0.5, 3.0)}),
-        C: (4, 4, 2.0, 8.0, {A: (3, 3, 1.5, 6.0), B: (1, 1, 0.5, 2.0)}),
-        D: (8, 8, 6.0, 6.0, {C: (8, 8, 6.0, 6.0)}),
-        FACT: (1, 5, 0.5, 0.5, {B: (1, 1, 0.1, 0.5), FACT: (4, 4, 0.4, 0.4)}),
-    }
 
 
 def name(profile: Profile, block: Block) -> str:
@@ -230,14 +219,6 @@ def test_colour_groups_are_packages_stdlib_or_files() -> None:
 
 
 # Depth --------------------------------------------------------------------
-
-
-def chain_stats(n: int) -> dict[Key, Any]:
-    keys = [("chain.py", i + 1, f"f{i}") for i in range(n)]
-    stats: dict[Key, Any] = {keys[0]: (1, 1, 0.0, float(n), {})}
-    for i in range(1, n):
-        stats[keys[i]] = (1, 1, 1.0, float(n - i), {keys[i - 1]: (1, 1, 1.0, float(n - i))})
-    return stats
 
 
 def test_a_chain_100000_functions_long(tmp_path: Path) -> None:

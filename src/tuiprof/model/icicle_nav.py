@@ -7,6 +7,7 @@ set is kept up to date as the walk moves rather than rebuilt from the root.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 
 from tuiprof.model.calltree import CallTree, TreeNode
 from tuiprof.model.collector import collector_paused
@@ -101,17 +102,18 @@ def _largest_caller(
     """
     if not callers:
         return -1
-    key, _ = max(callers.items(), key=_edge_cumtime)
-    best = index.get(key, -1)
+    values = list(callers.values())
+    try:
+        times: list[float] = list(map(itemgetter(3), values))  # type: ignore[arg-type]
+    except TypeError:  # bare call counts (the profile module): no times
+        times = [v[3] if isinstance(v, tuple) else 0.0 for v in values]
+    keys = list(callers)
+    top = max(range(len(times)), key=times.__getitem__)
+    best = index.get(keys[top], -1)
     if best >= 0 and best not in seen:
         return best
-    for key, _ in sorted(callers.items(), key=_edge_cumtime, reverse=True):
-        other = index.get(key, -1)
+    for i in sorted(range(len(times)), key=times.__getitem__, reverse=True):
+        other = index.get(keys[i], -1)
         if other >= 0 and other not in seen:
             return other
     return -1
-
-
-def _edge_cumtime(item: tuple[FunctionKey, RawEdge]) -> float:
-    raw = item[1]
-    return raw[3] if isinstance(raw, tuple) else 0.0

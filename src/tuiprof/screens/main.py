@@ -29,7 +29,7 @@ from tuiprof.views.history_bar import HistoryBar
 
 if TYPE_CHECKING:
     from tuiprof.app import TuiprofApp
-    from tuiprof.views.icicle import IcicleChart
+    from tuiprof.views.icicle import IcicleChart, IcicleView
     from tuiprof.views.source_view import SourceView
 
 VIEWS = ("functions", "callers", "tree", "source", "icicle")
@@ -315,14 +315,18 @@ class MainScreen(Screen[None]):
         view = next(iter(pane.query(IcicleView)), None)
         return view.chart if view is not None else None
 
+    def _new_icicle(self) -> IcicleView:
+        from tuiprof.views.icicle import IcicleView
+
+        tree = self.call_tree  # when shown already, its call tree and roots are built
+        return IcicleView(self.profile, tree.call_tree if tree is not None else None)
+
     async def action_icicle(self) -> None:
         """Show the icicle; built and mounted first, so that keys typed after ``g`` reach it."""
         if self.icicle is None and (
             not self.profile.has_call_data or self.profile.call_graph_ready
         ):
-            from tuiprof.views.icicle import IcicleView
-
-            await self.query_one("#icicle", Container).mount(IcicleView(self.profile))
+            await self.query_one("#icicle", Container).mount(self._new_icicle())
         self.action_view("icicle")
 
     def _show_icicle(self) -> None:
@@ -334,9 +338,7 @@ class MainScreen(Screen[None]):
                 if not pane.query("#icicle-waiting"):
                     pane.mount(Static("indexing the call graph…", id="icicle-waiting"))
                 return
-            from tuiprof.views.icicle import IcicleView
-
-            view = IcicleView(self.profile)
+            view = self._new_icicle()
             chart = view.chart
             pane.mount(view)
         if self.tuiprof.selected >= 0:

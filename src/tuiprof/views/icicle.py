@@ -298,10 +298,10 @@ class IcicleChart(CachedLinesView, can_focus=True):
         return "256"
 
     def render_line(self, y: int) -> Strip:
-        width = self._width()
         layout = self.icicle
         if layout is None:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(self.size.width, self.rich_style)
+        width = layout.width
         depth = int(self.scroll_y) + y
         blocks = layout.row(depth)
         if not blocks:
@@ -325,7 +325,7 @@ class IcicleStatus(Static):
     """The block under the cursor: its full name, file:line and figures."""
 
     DEFAULT_CSS = """
-    IcicleStatus { height: 2; background: $panel; padding: 0 1; }
+    IcicleStatus { height: auto; max-height: 4; background: $panel; padding: 0 1; }
     """
 
     def show(self, chart: IcicleChart, block: Block | None) -> None:
@@ -359,7 +359,8 @@ def status_text(profile: Profile, chart: IcicleChart, block: Block | None) -> Te
     ]
     if block.delta is not None:
         parts.append(f"delta {'+' if block.delta > 0 else ''}{format_time(block.delta)}")
-    text = Text(first, no_wrap=True, overflow="ellipsis")
+    # Narrow screens wrap the figures onto a third and fourth line rather than cut them.
+    text = Text(first)
     text.append("\n" + "  ".join(parts))
     if block.estimated:
         text.append("  estimate", Style(bold=True, italic=True))
