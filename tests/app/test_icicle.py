@@ -277,3 +277,42 @@ def test_built_in_names_are_shortened() -> None:
     assert short_name("<built-in method time.sleep>") == "time.sleep"
     assert short_name("<method 'append' of 'list' objects>") == "list.append"
     assert short_name("<module>") == "<module>"
+
+
+def backgrounds(chart: IcicleChart, y: int) -> list[str]:
+    """The background of each block's border cell in row ``y``."""
+    return [str(s.style.bgcolor.name) for s in chart.render_line(y) if s.text == "▏" and s.style]
+
+
+async def test_palettes_keep_neighbours_apart(profile: Profile) -> None:
+    app = IcicleApp(profile)
+    async with app.run_test(size=(80, 24)) as pilot:
+        chart = app.query_one(IcicleChart)
+        chart.palette = "mono"  # as under NO_COLOR: two greys, in turn
+        await pilot.pause()
+        assert backgrounds(chart, 1) == ["color(246)", "color(252)"]
+        chart.palette = "16"
+        await pilot.pause()
+        colours = backgrounds(chart, 2)
+        assert all(not c.startswith("color(") for c in colours)
+        assert colours[0] == colours[1]  # the same function (c) has the same colour
+        chart.palette = "256"
+        await pilot.pause()
+        assert all(c.startswith("color(") for c in backgrounds(chart, 2))
+
+
+class DeltaApp(IcicleApp):
+    def compose(self) -> ComposeResult:
+        yield IcicleView(self.profile, delta=lambda node: 1.0 if node.cumtime > 5 else -0.5)
+
+
+async def test_blocks_with_a_delta_are_coloured_by_it(profile: Profile) -> None:
+    app = DeltaApp(profile)
+    async with app.run_test(size=(80, 24)) as pilot:
+        chart = app.query_one(IcicleChart)
+        await pilot.press("down")
+        a, b = backgrounds(chart, 1)
+        assert a.startswith("color(2") and b != a  # red ramp for slower, green for faster
+        assert "delta +1.000s" in status(app)
+        await pilot.press("right")
+        assert "delta -500.0ms" in status(app)
