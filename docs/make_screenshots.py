@@ -125,8 +125,8 @@ async def call_tree(pilot: Pilot[int], app: TuiprofApp) -> None:
 
 
 async def icicle(pilot: Pilot[int], app: TuiprofApp) -> None:
-    """The icicle (g) of the second function by cumtime, zoomed out to the top (backspace),
-    the cursor on exp_series (home, down)."""
+    """The icicle (g) of the second function by cumtime, zoomed out three levels
+    (backspace), the cursor on exp_series (home, down)."""
     await press(pilot, "4", "down", "g", "backspace", "backspace", "backspace")
     await press(pilot, "home", "down", "down", "down")
 
@@ -178,13 +178,13 @@ async def missing_source() -> Path:
 # tuiprof stats -----------------------------------------------------------------------
 
 
-def stats_output(args: Sequence[str], folder: Path) -> str:
-    """What ``tuiprof stats ARGS`` prints in a pipe, run in ``folder``."""
+def stats_output(args: Sequence[str], folder: Path, command: str = "stats") -> str:
+    """What ``tuiprof COMMAND ARGS`` prints in a pipe, run in ``folder``."""
     buffer = io.StringIO()
     with working_folder(folder), contextlib.redirect_stdout(buffer):
-        status = tuiprof_main(["stats", *args])
+        status = tuiprof_main([command, *args])
     if status != 0:
-        raise SystemExit(f"tuiprof stats {' '.join(args)}: exit status {status}")
+        raise SystemExit(f"tuiprof {command} {' '.join(args)}: exit status {status}")
     return buffer.getvalue()
 
 
@@ -201,6 +201,15 @@ def write_stats() -> Path:
         text.append("\n")
     path = OUT / "stats.txt"
     path.write_text("".join(text).rstrip("\n") + "\n", encoding="utf-8")
+    return path
+
+
+def write_tree() -> Path:
+    """``tuiprof tree`` on a sample, for docs/call-tree.md."""
+    args = [sample("bottlenecks.prof"), "--depth", "6"]
+    text = f"$ tuiprof tree {' '.join(args)}\n" + stats_output(args, ROOT, "tree")
+    path = OUT / "tree.txt"
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -222,6 +231,7 @@ async def make_all() -> list[Path]:
             await shoot("export", taylor, export_dialog),
         ]
     made.append(write_stats())
+    made.append(write_tree())
     return made
 
 

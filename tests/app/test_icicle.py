@@ -12,10 +12,11 @@ from tests.app.test_call_tree import diamond_stats, make_profile
 from tests.model.test_calltree import chain_stats
 from tuiprof.app import TuiprofApp
 from tuiprof.model.icicle import Block
+from tuiprof.model.names import visible
 from tuiprof.model.profile import Profile
 from tuiprof.model.source import SourceFinder
 from tuiprof.views.icicle import IcicleChart, IcicleStatus, IcicleView, status_text
-from tuiprof.views.icicle_paint import block_label, safe_text
+from tuiprof.views.icicle_paint import block_label
 
 
 class IcicleApp(App[None]):
@@ -170,11 +171,16 @@ async def test_depth_beyond_the_screen_scrolls(tmp_path: Path) -> None:
         assert row_text(chart, int(30 - chart.scroll_y)).startswith("▏f30")
 
 
-def test_names_are_made_safe_for_the_terminal(tmp_path: Path) -> None:
+async def test_names_are_made_safe_for_the_terminal(tmp_path: Path) -> None:
     evil = ("app.py", 3, "bad\x1b[2Jname\x07")
     profile = make_profile(tmp_path, {evil: (1, 1, 1.0, 1.0, {})})
-    assert safe_text(profile.keys[0][2]) == "bad\\x1b[2Jname\\x07"
-    assert safe_text("plain") == "plain"
+    app = IcicleApp(profile)
+    async with app.run_test(size=(80, 12)) as pilot:
+        chart = app.query_one(IcicleChart)
+        await pilot.pause()
+        assert row_text(chart, 0).startswith("▏bad\\x1b[2Jname\\x07")
+        assert "\x1b" not in row_text(chart, 0) and "\x1b" not in status(app)
+        assert visible(evil[2]) in status(app)
 
 
 async def test_status_of_a_merged_block(tmp_path: Path) -> None:

@@ -304,6 +304,8 @@ class IcicleLayout:
                 lo = bisect_left(parents, found.index)
                 hi = bisect_left(parents, found.index + 1)
             match = next((b for b in row[lo:hi] if b.node is step), None)
+            if match is None:  # another node of the same function there (a whole-function node)
+                match = next((b for b in row[lo:hi] if b.fid == step.fid), None)
             if match is None:
                 return found
             found = match

@@ -7,12 +7,10 @@ set is kept up to date as the walk moves rather than rebuilt from the root.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from operator import itemgetter
 
 from tuiprof.model.calltree import CallTree, TreeNode
 from tuiprof.model.collector import collector_paused
-from tuiprof.model.names import FunctionKey
-from tuiprof.model.profile import RawEdge
+from tuiprof.model.tree_paths import heaviest_path
 
 
 class OnPath:
@@ -60,60 +58,19 @@ def zoom_out_tops(tree: CallTree, tops: Sequence[TreeNode]) -> tuple[TreeNode, .
 
 
 def heaviest_occurrence(tree: CallTree, fid: int) -> TreeNode | None:
-    """A node of ``fid`` reached through its largest callers, from a root down.
+    """``fid``'s heaviest node in the tree (the one ``t`` opens), or None when no root leads to it.
 
-    The path climbs from ``fid`` through the caller with the largest cumtime
-    (never through a function twice) until it meets a root, then walks back
-    down the tree. None when no such path exists.
+    The path is :func:`~tuiprof.model.tree_paths.heaviest_path`'s, so the
+    icicle and the call tree agree on where a function sits.
     """
     profile = tree.profile
     if not 0 <= fid < len(profile.keys):
         return None
-    roots = {node.fid: node for node in tree.roots()}
-    callers = profile.checked_callers()
-    chain = [fid]
-    seen = {fid}
     with collector_paused():
-        while chain[-1] not in roots:
-            best = _largest_caller(callers[chain[-1]], profile.index, seen)
-            if best < 0:
-                return None
-            chain.append(best)
-            seen.add(best)
-        chain.reverse()
-        node = roots[chain[0]]
-        on_path = OnPath()
-        for step in chain[1:]:
-            kids = children_on_path(tree, node, on_path)
-            found = next((k for k in kids if k.fid == step), None)
-            if found is None:
-                return None
-            node = found
-    return node
-
-
-def _largest_caller(
-    callers: dict[FunctionKey, RawEdge], index: dict[FunctionKey, int], seen: set[int]
-) -> int:
-    """The caller with the largest cumtime that is in the profile and not in ``seen``, or -1.
-
-    The largest is found without looking every key up (a built-in can have
-    tens of thousands of callers); the others are tried only if it is unfit.
-    """
-    if not callers:
-        return -1
-    values = list(callers.values())
-    try:
-        times: list[float] = list(map(itemgetter(3), values))  # type: ignore[arg-type]
-    except TypeError:  # bare call counts (the profile module): no times
-        times = [v[3] if isinstance(v, tuple) else 0.0 for v in values]
-    keys = list(callers)
-    top = max(range(len(times)), key=times.__getitem__)
-    best = index.get(keys[top], -1)
-    if best >= 0 and best not in seen:
-        return best
-    for i in sorted(range(len(times)), key=times.__getitem__, reverse=True):
-        other = index.get(keys[i], -1)
-        if other >= 0 and other not in seen:
-            return other
-    return -1
+        fids = heaviest_path(profile, fid)
+        if not fids:
+            return None
+        try:
+            return tree.follow(fids)[-1]
+        except (ValueError, StopIteration):  # the path left the tree (a recursion mark)
+            return None

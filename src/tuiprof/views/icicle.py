@@ -31,10 +31,11 @@ from tuiprof.model.icicle import (
     IcicleLayout,
 )
 from tuiprof.model.icicle_nav import heaviest_occurrence, zoom_out_tops
+from tuiprof.model.names import visible
 from tuiprof.model.profile import Profile
 from tuiprof.views.call_tree import format_tree_calls
 from tuiprof.views.cursor_lines import CachedLinesView
-from tuiprof.views.icicle_paint import BlockPainter, Palette, safe_text
+from tuiprof.views.icicle_paint import BlockPainter, Palette
 
 
 class IcicleChart(CachedLinesView, can_focus=True):
@@ -339,12 +340,12 @@ def status_text(profile: Profile, chart: IcicleChart, block: Block | None) -> Te
     layout = chart.icicle
     if block.node is None:
         parent = layout.parent(block) if layout is not None else None
-        under = safe_text(profile.keys[parent.fid][2]) if parent is not None else "?"
+        under = visible(profile.keys[parent.fid][2]) if parent is not None else "?"
         first = f"… {block.merged} functions under {under}, each too narrow to draw"
         node_figures = f"cumtime {format_time(block.cumtime)}"
     else:
         node = block.node
-        first = safe_text(profile.label(node.fid))
+        first = visible(profile.label(node.fid))
         if node.timed:
             node_figures = (
                 f"calls {format_tree_calls(node.ncalls, node.estimated)}  "

@@ -1,4 +1,4 @@
-"""How icicle blocks look: colours by package, estimate shading, marks, safe labels.
+"""How icicle blocks look: colours by package, estimate shading, marks, short labels.
 
 A block is drawn as a border cell (``▏``) and its label, cut to fit; the rest
 of its width is blank, or shaded ``░`` when its figures are estimates, so an
@@ -9,7 +9,6 @@ estimate shows without colour. Colours follow the block's package or file
 from __future__ import annotations
 
 import re
-import unicodedata
 import zlib
 from collections.abc import Sequence
 from typing import Literal
@@ -19,6 +18,7 @@ from rich.segment import Segment
 from rich.style import Style
 
 from tuiprof.model.icicle import Block, colour_group
+from tuiprof.model.names import visible
 from tuiprof.model.profile import Profile
 
 Palette = Literal["256", "16", "mono"]
@@ -35,20 +35,6 @@ COLOURS_16 = ("cyan", "green", "yellow", "magenta", "bright_blue", "bright_red")
 GREYS = ("color(252)", "color(246)")
 SLOWER = (224, 217, 210, 203, 196)
 FASTER = (194, 157, 120, 83, 46)
-
-
-def safe_text(text: str) -> str:
-    """``text`` with control characters spelled out, so a name never drives the terminal."""
-    if text.isprintable():
-        return text
-    return "".join(map(_printable, text))
-
-
-def _printable(ch: str) -> str:
-    if ch.isprintable() or unicodedata.category(ch) == "Zs":
-        return ch
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def group_colour(group: str, palette: Palette, index: int) -> str:
@@ -89,7 +75,7 @@ def block_label(profile: Profile, block: Block) -> str:
     """The short name a block shows: the function's name, marked when recursive."""
     if block.node is None:
         return MERGED
-    name = safe_text(short_name(str(profile.keys[block.fid][2])))
+    name = visible(short_name(str(profile.keys[block.fid][2])))
     return RECURSION + name if block.recursive else name
 
 
