@@ -22,18 +22,21 @@ from tuiprof.model.profile import Profile
 def write_json(profile: Profile, fids: Sequence[int], out: TextIO) -> None:
     """One JSON document, written function by function (raw seconds and counts)."""
     out.write('{"total_time": ')
-    out.write(_dumps(json_number(profile.total_time)))
+    out.write(dumps(json_number(profile.total_time)))
     out.write(', "functions": [')
     for i, fid in enumerate(fids):
         if i:
             out.write(", ")
-        out.write(_dumps(function_json(profile, fid)))
+        out.write(dumps(function_json(profile, fid)))
     out.write("]}\n")
     out.flush()
 
 
-def _dumps(value: Any) -> str:
-    # ASCII only: a lone surrogate becomes its escape instead of failing to encode.
+def dumps(value: Any) -> str:
+    """RFC 8259 JSON text: no NaN or infinity (refused), ASCII only.
+
+    ASCII, so that a lone surrogate becomes its escape instead of failing to encode.
+    """
     return json.dumps(value, ensure_ascii=True, allow_nan=False)
 
 

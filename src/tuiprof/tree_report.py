@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import sys
 from collections.abc import Iterator
 from typing import TextIO
@@ -23,6 +22,7 @@ from tuiprof.model.names import visible
 from tuiprof.model.partial_callees import PartialCallees
 from tuiprof.model.profile import Profile
 from tuiprof.model.tree_outline import OutlineRow, least_time, outline
+from tuiprof.report_json import dumps, json_number
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -36,7 +36,7 @@ def run_tree(options: argparse.Namespace) -> int:
     """Print the call tree of ``options.files``; returns the exit status."""
     profile = load_profile(options.files)
     for warning in profile.warnings:
-        print(f"tuiprof: warning: {warning}", file=sys.stderr)
+        print(f"tuiprof: warning: {visible(warning)}", file=sys.stderr)
     if not profile.has_call_data:
         print("tuiprof: line data only: there are no calls to make a tree of", file=sys.stderr)
         return EXIT_INPUT
@@ -49,7 +49,7 @@ def run_tree(options: argparse.Namespace) -> int:
     try:
         tops = [tree.under(find_top(profile, options.root))] if options.root else tree.roots()
     except ScopeError as error:
-        print(f"tuiprof: {error}", file=sys.stderr)
+        print(f"tuiprof: {visible(str(error))}", file=sys.stderr)
         return EXIT_INPUT
     rows = outline(tree, tops, depth=options.depth, min_percent=options.min_percent)
     out = sys.stdout
@@ -126,15 +126,15 @@ def node_json(profile: Profile, node: TreeNode) -> str:
     calls: float | int = node.ncalls if node.estimated else int(node.ncalls)
     fields = {
         "file": file,
-        "line": line,
+        "line": json_number(line),
         "name": name,
-        "calls": calls,
-        "tottime": node.tottime,
-        "cumtime": node.cumtime,
+        "calls": json_number(calls),
+        "tottime": json_number(node.tottime),
+        "cumtime": json_number(node.cumtime),
         "estimated": node.estimated,
         "recursive": node.recursive,
     }
-    return json.dumps(fields)[:-1] + ', "children": ['
+    return dumps(fields)[:-1] + ', "children": ['
 
 
 def write_json(profile: Profile, rows: list[OutlineRow], out: TextIO) -> None:
@@ -145,7 +145,7 @@ def write_json(profile: Profile, rows: list[OutlineRow], out: TextIO) -> None:
     Folded rows are left out.
     """
     out.write('{"total_time": ')
-    out.write(json.dumps(profile.total_time))
+    out.write(dumps(json_number(profile.total_time)))
     out.write(', "roots": [')
     opened = 0  # nodes whose children list is still open
     comma = False

@@ -20,6 +20,7 @@ from tests.export.conftest import read_callgrind
 from tests.model.test_loaders_support import marshal_file
 from tuiprof.export.callgrind import MAX_COST, SCALE, write_callgrind
 from tuiprof.export.dot import write_dot
+from tuiprof.model.errors import ProfileError
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
 
@@ -85,13 +86,20 @@ def test_callgrind_annotate_reads_pyinstrument_files(tmp_path: Path) -> None:
 
 
 def test_line_numbers_are_plain_integers(tmp_path: Path) -> None:
+    # The loader refuses such keys (True, 2**40); set by hand, they must still export.
+    odd = {("app.py", True, "flag"): (1, 1, 0.25, 0.25, {})}
+    with pytest.raises(ProfileError):
+        load_profile([str(marshal_file(tmp_path, "odd.prof", odd))])
     stats = {
         MAIN: (1, 1, 0.5, 1.0, {}),
-        ("app.py", True, "flag"): (1, 1, 0.25, 0.25, {MAIN: (1, 1, 0.25, 0.25)}),
-        ("app.py", 2**40, "far"): (1, 1, 0.25, 0.25, {MAIN: (1, 1, 0.25, 0.25)}),
+        ("app.py", 5, "flag"): (1, 1, 0.25, 0.25, {MAIN: (1, 1, 0.25, 0.25)}),
+        ("app.py", 6, "far"): (1, 1, 0.25, 0.25, {MAIN: (1, 1, 0.25, 0.25)}),
     }
     path = marshal_file(tmp_path, "lines.prof", stats)
     profile = load_profile([str(path)])
+    profile.keys[profile.find(("app.py", 5, "flag"))] = ("app.py", True, "flag")  # type: ignore[assignment]
+    profile.keys[profile.find(("app.py", 6, "far"))] = ("app.py", 2**40, "far")
+    profile._index = None
     text = export(profile)
     assert "True" not in text and str(2**40) not in text
     _events, records = read_callgrind(text)
@@ -140,11 +148,17 @@ def test_times_too_large_for_nanoseconds_are_scaled_to_fit(tmp_path: Path, huge:
 
 
 def test_sums_that_overflow_still_export(tmp_path: Path) -> None:
-    # Finite in each file, infinite once merged: as hostile as an admitted input gets.
+    # Finite in each file, infinite once merged: as hostile as an admitted input
+    # gets. The loader refuses times over 10**12 s, so the sum is set by hand.
     stats = {MAIN: (1, 1, 1.5e308, 0.0, {}), WORK: (1, 1, 0.5, 0.5, {MAIN: (1, 1, 0.5, 0.5)})}
     a = marshal_file(tmp_path, "a.prof", stats)
-    b = marshal_file(tmp_path, "b.prof", stats)
-    profile = load_profile([str(a), str(b)])
+    with pytest.raises(ProfileError, match="too large"):
+        load_profile([str(a)])
+    fine = {MAIN: (1, 1, 1.0, 0.0, {}), WORK: (1, 1, 0.5, 0.5, {MAIN: (1, 1, 0.5, 0.5)})}
+    b = marshal_file(tmp_path, "b.prof", fine)
+    profile = load_profile([str(b), str(b)])
+    profile.tottime[profile.find(MAIN)] = math.inf
+    profile.total_time = math.inf
     text = export(profile)
     assert max(int(n) for n in re.findall(r"^\d+ (\d+)$", text, re.M)) <= MAX_COST
     dot = io.StringIO()

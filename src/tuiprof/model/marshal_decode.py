@@ -85,7 +85,10 @@ def _verify_in_child(data: bytes) -> int:
         # Python 3.12+ warns about fork in a process with threads; the child
         # only decodes and exits, taking no lock another thread could hold.
         warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: the safe reader decides alone
+            return _REFUSED
     if pid == 0:  # pragma: no cover - the child ends in os._exit
         os._exit(_child(data))
     while True:
