@@ -124,6 +124,13 @@ async def call_tree(pilot: Pilot[int], app: TuiprofApp) -> None:
     await press(pilot, "t", "h", "right")
 
 
+async def icicle(pilot: Pilot[int], app: TuiprofApp) -> None:
+    """The icicle (g) of the second function by cumtime, zoomed out three levels
+    (backspace), the cursor on exp_series (home, down)."""
+    await press(pilot, "4", "down", "g", "backspace", "backspace", "backspace")
+    await press(pilot, "home", "down", "down", "down")
+
+
 async def source(pilot: Pilot[int], app: TuiprofApp) -> None:
     """The source of the top function (forces), with line_profiler's timings."""
     await press(pilot, "s")
@@ -217,6 +224,7 @@ async def make_all() -> list[Path]:
             await shoot("percentages", bottlenecks, percentages),
             await shoot("callers", [sample("particles.prof")], callers),
             await shoot("call-tree", taylor, call_tree),
+            await shoot("icicle", taylor, icicle),
             await shoot("source", particles, source),
             await missing_source(),
             await shoot("help", taylor, help_screen),

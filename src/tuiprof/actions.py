@@ -68,6 +68,7 @@ PARTS: dict[str, str] = {
     "sort": "every sortable table",
     "filter": "the filter line",
     "tree": "the call tree",
+    "icicle": "the icicle",
     "source": "the source view",
     "export": "the export dialog",
     "confirm": "a question before writing",
@@ -87,9 +88,9 @@ def _cursor(part: str, prefix: str) -> list[Action]:
     ]
 
 
-def _view(view: str, key: str, label: str, help: str, palette: str) -> Action:
+def _view(view: str, key: str, label: str, help: str, palette: str, show: bool = True) -> Action:
     return Action(
-        f"view_{view}", key, f"view('{view}')", label, help, "main", show=True, palette=palette
+        f"view_{view}", key, f"view('{view}')", label, help, "main", show=show, palette=palette
     )
 
 
@@ -134,6 +135,15 @@ ACTIONS: tuple[Action, ...] = (
     ),
     _view("tree", "t", "Tree", "The call tree", "Show the call tree"),
     _view("source", "s", "Source", "Source of the selected function", "Show the source"),
+    _view(
+        "icicle",
+        "g",
+        "Icicle",
+        "The icicle of the call tree",
+        "Show the icicle of the call tree",
+        # Not in the footer: at 80 columns it would push out the filter key.
+        show=False,
+    ),
     Action(
         "filter",
         "slash",
@@ -255,6 +265,59 @@ ACTIONS: tuple[Action, ...] = (
         palette="Call tree: open the hot path",
     ),
     Action("tree.choose", "enter", "choose", "Go to", "", "tree", show=True),
+    Action("icicle.parent", "up", "parent", "Parent", "The parent block", "icicle"),
+    Action(
+        "icicle.first_child",
+        "down",
+        "first_child",
+        "Child",
+        "The first (largest) child block",
+        "icicle",
+    ),
+    Action(
+        "icicle.previous",
+        "left",
+        "previous",
+        "Previous",
+        "The previous block in the row (siblings first)",
+        "icicle",
+    ),
+    Action(
+        "icicle.next",
+        "right",
+        "next",
+        "Next",
+        "The next block in the row (siblings first)",
+        "icicle",
+    ),
+    Action(
+        "icicle.zoom_root",
+        "home",
+        "zoom_root",
+        "Zoom root",
+        "The block at the top (the zoom root)",
+        "icicle",
+    ),
+    Action(
+        "icicle.zoom_in",
+        "enter",
+        "zoom_in",
+        "Zoom in",
+        "Zoom in: the block becomes the full width",
+        "icicle",
+        show=True,
+        palette="Icicle: zoom in on the block",
+    ),
+    Action(
+        "icicle.zoom_out",
+        "backspace,escape",
+        "zoom_out",
+        "Zoom out",
+        "Zoom out one level (at the top, backspace goes back in the history)",
+        "icicle",
+        show=True,
+        palette="Icicle: zoom out one level",
+    ),
     Action("source.scroll_up", "up", "scroll_up", "Up", "", "source"),
     Action("source.scroll_down", "down", "scroll_down", "Down", "", "source"),
     Action("source.scroll_left", "left", "scroll_code(-8)", "Left", "", "source"),
@@ -290,6 +353,7 @@ HELP_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Callers and callees", ("sort",)),
     ("Filter line", ("filter",)),
     ("Call tree", ("tree",)),
+    ("Icicle", ("icicle",)),
     ("Source", ("source",)),
     ("Export dialog", ("export", "confirm")),
     ("Help", ("help",)),

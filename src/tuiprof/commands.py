@@ -21,6 +21,7 @@ PART_TARGETS: dict[str, str] = {
     "sort": "screen.{action}",
     "tree": "screen.in_view('tree', {action!r})",
     "source": "screen.in_view('source', {action!r})",
+    "icicle": "screen.in_view('icicle', {action!r})",
 }
 """How the palette runs an action of each part: the app's and the screen's in
 their own namespace, a view's on that view (shown first)."""

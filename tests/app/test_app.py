@@ -43,6 +43,7 @@ async def test_question_mark_opens_help_and_escape_closes_it(small: Profile) -> 
 def classes_with_bindings() -> list[type[DOMNode]]:
     """Every class of the explorer that declares its own ``BINDINGS``: app, screens, widgets."""
     import tuiprof.views.call_tree
+    import tuiprof.views.icicle
     import tuiprof.views.source_view  # noqa: F401  (imported on first show)
 
     found: list[type[DOMNode]] = []

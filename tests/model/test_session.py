@@ -83,3 +83,15 @@ def test_count_widths_are_worked_out_once(tmp_path: Path) -> None:
     session = Session(profile(tmp_path))
     assert session.count_widths is session.count_widths
     assert session.count_widths.calls == 1
+
+
+def test_the_call_tree_is_made_once_and_shared(tmp_path: Path) -> None:
+    loaded = profile(tmp_path)
+    session = Session(loaded)
+    tree = session.call_tree
+    assert session.call_tree is tree and tree.profile is loaded
+    (root,) = tree.roots()
+    assert loaded.keys[root.fid] == MAIN
+    # One tree: the nodes the call tree view opens are the icicle's blocks' nodes.
+    assert session.call_tree.children(root) is tree.children(root)
+    assert Session(loaded).call_tree is not tree

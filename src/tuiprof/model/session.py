@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Literal
 
+from tuiprof.model.calltree import CallTree
 from tuiprof.model.counts import CountWidths, count_widths
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.history import History
@@ -72,6 +73,11 @@ class Session:
     def count_widths(self) -> CountWidths:
         """How wide the profile's call counts read, for every table of this session."""
         return count_widths(self.profile)
+
+    @cached_property
+    def call_tree(self) -> CallTree:
+        """The profile's call tree, made on first use: the tree and the icicle share its nodes."""
+        return CallTree(self.profile)
 
     # Selection and history ---------------------------------------------------
 

@@ -26,6 +26,14 @@ ESTIMATE_NOTE = (
     "Recursion and cycles are marked and never expanded into a loop."
 )
 
+ICICLE_NOTE = (
+    "Icicle: each block is as wide as its cumulative time, its children below it, largest "
+    "first; the empty part on a block's right is its own time. A block shaded '░' with an "
+    "italic name holds estimated figures (below a function called from several places), "
+    "and the status line says 'estimate'. '↻' marks recursion or a cycle: the block is drawn "
+    "once and never expanded. '…' stands for the children too narrow for a character."
+)
+
 
 class HelpScreen(ModalScreen[None]):
     """Every key, in a scrolling list.
@@ -69,6 +77,7 @@ class HelpScreen(ModalScreen[None]):
         notes = _section("Notes")
         notes.add_row("ctrl+p", "Command palette: every action by name", "")
         notes.add_row(ESTIMATE_MARK, Text(ESTIMATE_NOTE), "")
+        notes.add_row("░ ↻ …", Text(ICICLE_NOTE), "")
         notes.add_row(
             "%",
             "Percent mode shows tottime and cumtime as a share of the profile's total; "

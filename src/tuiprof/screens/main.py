@@ -1,7 +1,7 @@
 """The main screen: header, history trail, and one view of a profile at a time.
 
 The views are the entries of :data:`~tuiprof.views.registry.VIEWS` (function
-table, callers and callees, call tree, source); the screen shows, focuses and
+table, callers and callees, call tree, source, icicle); the screen shows, focuses and
 updates them in one loop. It owns the :class:`~tuiprof.model.session.Session`
 it shows, and gets it ready in a thread after the first screen.
 """
@@ -42,7 +42,7 @@ class MainScreen(Screen[None]):
 
     | Key | Does |
     | :- | :- |
-    | f / c / t / s | Function table / callers and callees / call tree / source. |
+    | f / c / t / s / g | Function table / callers and callees / call tree / source / icicle. |
     | / | Filter the function table. |
     | i / l / b | Hide the import system / standard library / built-ins. |
     | % | Times as percentages of the total. |

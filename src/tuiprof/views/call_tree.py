@@ -19,7 +19,7 @@ from textual.widget import Widget
 
 from tuiprof.actions import bindings_for
 from tuiprof.messages import FunctionChosen
-from tuiprof.model.calltree import CallTree, TreeNode, TreeRows
+from tuiprof.model.calltree import TreeNode, TreeRows
 from tuiprof.model.format import format_percent, format_time
 from tuiprof.model.names import fit_label
 from tuiprof.model.profile import Profile
@@ -112,8 +112,8 @@ class CallTreeView(CursorLinesView):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.session = session
-        self.profile = profile = session.profile
-        self.call_tree = CallTree(profile)
+        self.profile = session.profile
+        self.call_tree = session.call_tree
         self.rows = TreeRows(self.call_tree)
         # Estimated calls read "~" and a number; one more cell keeps columns apart.
         calls = max(8, session.count_widths.ncalls + 1) + 1

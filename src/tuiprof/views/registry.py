@@ -85,6 +85,12 @@ def _source(session: Session) -> Widget:
     return SourceView(session)
 
 
+def _icicle(session: Session) -> Widget:
+    from tuiprof.views.icicle import IcicleView
+
+    return IcicleView(session)
+
+
 VIEWS: dict[str, ViewSpec] = {
     spec.id: spec
     for spec in (
@@ -99,6 +105,7 @@ VIEWS: dict[str, ViewSpec] = {
         ViewSpec("callers", "callers/callees", _callers, built_on_first_show=False),
         ViewSpec("tree", "call tree", _tree, starts_at_selection=False, needs_call_graph=True),
         ViewSpec("source", "source", _source),
+        ViewSpec("icicle", "icicle", _icicle, needs_call_graph=True),
     )
 }
 """Every view, by id, in the order of their keys."""

@@ -1,0 +1,66 @@
+"""The icicle's status line: the block under the cursor, its full name and figures."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import Static
+
+from tuiprof.model.format import format_percent, format_time
+from tuiprof.model.icicle import Block
+from tuiprof.model.names import visible
+from tuiprof.model.profile import Profile
+from tuiprof.views.call_tree import format_tree_calls
+
+if TYPE_CHECKING:
+    from tuiprof.views.icicle import IcicleChart
+
+
+class IcicleStatus(Static):
+    """The block under the cursor: its full name, file:line and figures."""
+
+    DEFAULT_CSS = """
+    IcicleStatus { height: auto; max-height: 4; background: $panel; padding: 0 1; }
+    """
+
+    def show(self, chart: IcicleChart, block: Block | None) -> None:
+        self.update(status_text(chart.profile, chart, block))
+
+
+def status_text(profile: Profile, chart: IcicleChart, block: Block | None) -> Text:
+    """Two lines: what the block is, then its figures."""
+    if block is None:
+        return Text("no calls recorded")
+    layout = chart.icicle
+    if block.node is None:
+        parent = layout.parent(block) if layout is not None else None
+        under = visible(profile.keys[parent.fid][2]) if parent is not None else "?"
+        first = f"… {block.merged} functions under {under}, each too narrow to draw"
+        node_figures = f"cumtime {format_time(block.cumtime)}"
+    else:
+        node = block.node
+        first = visible(profile.label(node.fid))
+        if node.timed:
+            node_figures = (
+                f"calls {format_tree_calls(node.ncalls, node.estimated)}  "
+                f"tottime {format_time(node.tottime)}  cumtime {format_time(node.cumtime)}"
+            )
+        else:
+            node_figures = f"calls {format_tree_calls(node.ncalls, node.estimated)}  no times"
+    parts = [
+        node_figures,
+        f"{format_percent(block.cumtime, profile.total_time)} of total",
+        f"{format_percent(block.cumtime, chart.zoom_total)} of zoom",
+    ]
+    if block.delta is not None:
+        parts.append(f"delta {'+' if block.delta > 0 else ''}{format_time(block.delta)}")
+    # Narrow screens wrap the figures onto a third and fourth line rather than cut them.
+    text = Text(first)
+    text.append("\n" + "  ".join(parts))
+    if block.estimated:
+        text.append("  estimate", Style(bold=True, italic=True))
+    if block.recursive:
+        text.append("  recursion: drawn once, not expanded", Style(bold=True))
+    return text
