@@ -39,6 +39,9 @@ def loaded_ui_packages(setup: str, cwd: Path) -> set[str]:
         "tuiprof.model",
         "tuiprof.model.loaders",
         "tuiprof.model.table",
+        "tuiprof.model.diff",
+        "tuiprof.model.diff_table",
+        "tuiprof.model.matching",
         "tuiprof.export",
     ],
 )
