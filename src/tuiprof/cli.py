@@ -17,7 +17,7 @@ from tuiprof.model.errors import ProfileError
 EXIT_OK = 0
 EXIT_INPUT = 2
 
-COMMANDS = ("stats", "export")
+COMMANDS = ("stats", "export", "diff")
 
 DESCRIPTION = """\
 Explore Python profiles in the terminal.
@@ -28,6 +28,7 @@ Explore Python profiles in the terminal.
   tuiprof a.prof b.prof                 several runs merged, as pstats.Stats.add does
   tuiprof stats run.prof --limit 20     the numbers without the UI
   tuiprof export run.prof --format dot  KCachegrind (callgrind) and Graphviz exports
+  tuiprof diff before.prof after.prof   what got faster, slower, new (--json, --fail-over)
 """
 
 
@@ -53,7 +54,7 @@ def build_open_parser() -> argparse.ArgumentParser:
         prog="tuiprof",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="commands: tuiprof stats --help, tuiprof export --help",
+        epilog="commands: tuiprof stats --help, tuiprof export --help, tuiprof diff --help",
     )
     parser.add_argument("--version", action="version", version=f"tuiprof {__version__}")
     parser.add_argument("files", nargs="+", metavar="FILE", help=".prof and/or .lprof files")
@@ -147,6 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tuiprof.export.command import run_export
 
             return run_export(build_export_parser().parse_args(args[1:]))
+        if args and args[0] == "diff":
+            from tuiprof.diff_command import parse_diff_args, run_diff
+
+            return run_diff(parse_diff_args(args[1:]))
         options = build_open_parser().parse_args(args)
         from tuiprof.launch import run_explorer
 
