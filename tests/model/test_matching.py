@@ -230,3 +230,11 @@ def test_real_checkouts_in_two_folders_match(before: Profile, tmp_path: Path) ->
 )
 def test_align_by_line(before: list[int], after: list[int], pairs: list[tuple[int, int]]) -> None:
     assert sorted(align_by_line(before, after)) == sorted(pairs)
+
+
+def test_a_shift_that_lands_on_another_function_s_line_still_pairs_in_order() -> None:
+    # Ten lines inserted above two lambdas ten lines apart: the first now sits
+    # where the second was. Keys alone would pair the wrong two.
+    before = _keys_profile([("/a.py", 10, "<lambda>"), ("/a.py", 20, "<lambda>")])
+    after = _keys_profile([("/a.py", 20, "<lambda>"), ("/a.py", 30, "<lambda>")])
+    assert match_profiles(before, after).after_of == [0, 1]

@@ -17,6 +17,8 @@ so that runs of different lengths compare by share of the run.
 from __future__ import annotations
 
 import enum
+import itertools
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -158,16 +160,21 @@ class ProfileDiff:
     _row_of_before: list[int] | None = None
     _row_of_after: list[int] | None = None
     _scaled: tuple[list[float], list[float]] | None = None
+    _blocks: tuple[int, int, int] = (0, 0, 0)
+    """How many rows are matched, removed and new (in that order)."""
 
     def __post_init__(self) -> None:
         if not self.before_ids and not self.after_ids:
             after_of = self.matching.after_of
             before_of = self.matching.before_of
-            matched = [b for b, a in enumerate(after_of) if a != NONE]
-            removed = [b for b, a in enumerate(after_of) if a == NONE]
-            new = [a for a, b in enumerate(before_of) if b == NONE]
-            self.before_ids = matched + removed + [NONE] * len(new)
-            self.after_ids = [after_of[b] for b in matched] + [NONE] * len(removed) + new
+            matched = list(map(NONE.__ne__, after_of))
+            new = list(itertools.compress(range(len(before_of)), map(NONE.__eq__, before_of)))
+            kept = list(itertools.compress(range(len(after_of)), matched))
+            removed = list(itertools.compress(range(len(after_of)), map(operator.not_, matched)))
+            self.before_ids = kept + removed + [NONE] * len(new)
+            self.after_ids = list(itertools.compress(after_of, matched))
+            self.after_ids += [NONE] * len(removed) + new
+            self._blocks = (len(kept), len(removed), len(new))
 
     def __len__(self) -> int:
         return len(self.before_ids)
@@ -247,23 +254,27 @@ class ProfileDiff:
     def status(self) -> bytearray:
         """Per row, a :class:`Status` value."""
         if self._status is None:
-            btt, bct = self.before_times()
-            b, a = self.before, self.after
-            out = bytearray(len(self))
-            for row, (bid, aid) in enumerate(zip(self.before_ids, self.after_ids, strict=True)):
-                if bid == NONE:
-                    out[row] = Status.NEW
-                elif aid == NONE:
-                    out[row] = Status.REMOVED
-                elif (
-                    btt[bid] != a.tottime[aid]
-                    or bct[bid] != a.cumtime[aid]
-                    or b.ncalls[bid] != a.ncalls[aid]
-                    or b.primitive_calls[bid] != a.primitive_calls[aid]
-                ):
-                    out[row] = Status.CHANGED
+            matched, removed, new = self._blocks
+            columns = [
+                map(operator.ne, self.column(m, Side.BEFORE), self.column(m, Side.AFTER))
+                for m in Measure
+            ]
+            primitive = [
+                self._pick([float(n) for n in p.primitive_calls], ids)
+                for p, ids in ((self.before, self.before_ids), (self.after, self.after_ids))
+            ]
+            columns.append(map(operator.ne, *primitive))
+            out = bytearray(map(any, itertools.islice(zip(*columns, strict=True), matched)))
+            out += bytes([Status.REMOVED]) * removed + bytes([Status.NEW]) * new
             self._status = out
         return self._status
+
+    @staticmethod
+    def _pick(source: Sequence[float], ids: Sequence[int]) -> list[float]:
+        # An absent side reads as 0: NONE (-1) indexes the 0.0 appended here.
+        padded = list(source)
+        padded.append(0.0)
+        return list(map(padded.__getitem__, ids))
 
     def column(self, measure: Measure, side: Side) -> list[float]:
         """One value per row (0 for an absent side), built once."""
@@ -301,10 +312,7 @@ class ProfileDiff:
         else:
             tt, ct = self.before_times()
             source = tt if measure is Measure.TOTTIME else ct
-        # An absent side reads as 0: NONE (-1) indexes the 0.0 appended here.
-        padded = list(source)
-        padded.append(0.0)
-        return [padded[i] for i in ids]
+        return self._pick(source, ids)
 
     def row_of_before(self, fid: int) -> int:
         """The row of a before function."""

@@ -24,9 +24,13 @@ match in one pass over each side.
 
 from __future__ import annotations
 
+import collections
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
+from tuiprof.model.collector import collector_paused
 from tuiprof.model.profile import Profile
 
 NONE = -1
@@ -122,62 +126,79 @@ def match_profiles(
     before: Profile, after: Profile, path_maps: Sequence[tuple[str, str]] = ()
 ) -> Matching:
     """Match the functions of ``before`` to those of ``after`` (see the module's rule)."""
-    after_files = [key[0] for key in after.keys]
+    with collector_paused():
+        return _match(before, after, path_maps)
+
+
+def _match(before: Profile, after: Profile, path_maps: Sequence[tuple[str, str]]) -> Matching:
+    file_of, name_of = itemgetter(0), itemgetter(2)
+    after_files = set(map(file_of, after.keys))
+    distinct = list(dict.fromkeys(map(file_of, before.keys)))
+    mapped = {file: map_path(file, path_maps) for file in distinct} if path_maps else {}
+    suffixes = suffix_file_map([mapped.get(f, f) for f in distinct], list(after_files))
     file_map: dict[str, str] = {}
-    mapped_cache: dict[str, str] = {}
-    before_files: list[str] = []
-    for key in before.keys:
-        file = key[0]
-        mapped = mapped_cache.get(file)
-        if mapped is None:
-            mapped = mapped_cache[file] = map_path(file, path_maps)
-        before_files.append(mapped)
-    suffixes = suffix_file_map(list(mapped_cache.values()), after_files)
-    for original, mapped in mapped_cache.items():
-        final = suffixes.get(mapped, mapped)
-        if final != original:
-            file_map[original] = final
-    if suffixes:
-        before_files = [suffixes.get(f, f) for f in before_files]
+    for file in distinct:
+        final = mapped.get(file, file)
+        final = suffixes.get(final, final)
+        if final != file:
+            file_map[file] = final
+    before_keys = before.keys
+    if file_map:
+        get = file_map.get
+        before_keys = [(get(k[0], k[0]), k[1], k[2]) for k in before_keys]
 
-    before_names = list(zip(before_files, (key[2] for key in before.keys), strict=True))
-    after_names = list(zip(after_files, (key[2] for key in after.keys), strict=True))
-    after_of = [NONE] * len(before_names)
-    before_of = [NONE] * len(after_names)
-
-    # One function per (file, name) on the after side is the common case: a
-    # dictionary maps it straight; names seen more than once are grouped.
-    after_first: dict[tuple[str, str], int] = {}
-    after_groups: dict[tuple[str, str], list[int]] = {}
-    for aid, name in enumerate(after_names):
-        known = after_first.setdefault(name, aid)
-        if known != aid:
-            after_groups.setdefault(name, [known]).append(aid)
-    before_first: dict[tuple[str, str], int] = {}
-    before_groups: dict[tuple[str, str], list[int]] = {}
-    for bid, name in enumerate(before_names):
-        known = before_first.setdefault(name, bid)
-        if known != bid:
-            before_groups.setdefault(name, [known]).append(bid)
-
-    for name, bid in before_first.items():
-        pair = after_first.get(name)
-        if pair is None or name in before_groups or name in after_groups:
-            continue
-        after_of[bid] = pair
-        before_of[pair] = bid
-    grouped = set(before_groups) | set(after_groups)
-    for name in grouped:
-        if name not in before_first or name not in after_first:
-            continue
-        bids = before_groups.get(name) or [before_first[name]]
-        aids = after_groups.get(name) or [after_first[name]]
-        blines = [before.keys[b][1] for b in bids]
+    # Most functions keep their key: one dictionary pass pairs them. That is
+    # the rule's answer wherever the (file, name) is unique on both sides, and
+    # wherever only one side has functions of that (file, name) left over.
+    after_pos = dict(zip(after.keys, range(len(after.keys)), strict=True))
+    after_of = list(map(after_pos.get, before_keys, itertools.repeat(NONE)))
+    before_of = _inverse(after_of, len(after.keys))
+    left_before = list(itertools.compress(range(len(after_of)), map(NONE.__eq__, after_of)))
+    left_after = list(itertools.compress(range(len(before_of)), map(NONE.__eq__, before_of)))
+    groups = {(before_keys[b][0], before_keys[b][2]) for b in left_before}
+    groups &= {(after.keys[a][0], after.keys[a][2]) for a in left_after}
+    if not groups:
+        return Matching(after_of, before_of, file_map)
+    # A (file, name) with functions left over on both sides is aligned anew,
+    # its exactly paired functions included (their lines may have shifted).
+    names = {name for _, name in groups}
+    members: list[dict[tuple[str, str], list[int]]] = []
+    for keys in (before_keys, after.keys):
+        found: dict[tuple[str, str], list[int]] = {pair: [] for pair in groups}
+        for fid in itertools.compress(
+            range(len(keys)), map(names.__contains__, map(name_of, keys))
+        ):
+            key = keys[fid]
+            slot = found.get((key[0], key[2]))
+            if slot is not None:
+                slot.append(fid)
+        members.append(found)
+    for pair in groups:
+        bids, aids = members[0][pair], members[1][pair]
+        for bid in bids:
+            after_of[bid] = NONE
+        for aid in aids:
+            before_of[aid] = NONE
+        blines = [before_keys[b][1] for b in bids]
         alines = [after.keys[a][1] for a in aids]
         for i, j in align_by_line(blines, alines):
             after_of[bids[i]] = aids[j]
             before_of[aids[j]] = bids[i]
     return Matching(after_of, before_of, file_map)
+
+
+def _inverse(after_of: list[int], size: int) -> list[int]:
+    before_of = [NONE] * size
+    matched = list(map(NONE.__ne__, after_of))
+    collections.deque(
+        map(
+            before_of.__setitem__,
+            itertools.compress(after_of, matched),
+            itertools.compress(range(len(after_of)), matched),
+        ),
+        maxlen=0,
+    )
+    return before_of
 
 
 def align_by_line(before_lines: Sequence[int], after_lines: Sequence[int]) -> list[tuple[int, int]]:
