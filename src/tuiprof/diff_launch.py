@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 
 from tuiprof.model.diff import ProfileDiff
+from tuiprof.model.source import SourceFinder
 
 
 def run_diff_screen(
@@ -15,10 +15,16 @@ def run_diff_screen(
     source_roots: Sequence[str],
     path_maps: Sequence[tuple[str, str]],
 ) -> int:
-    """Run the app on a diff screen; the exit status."""
-    from tuiprof.diff_command import DEFAULT_LIMIT, diff_text
-    from tuiprof.model.diff_table import DiffTableModel
+    """Run the app on a diff screen; the exit status.
 
-    rows = DiffTableModel(diff).rows
-    sys.stdout.write("\n".join(diff_text(diff, rows[:DEFAULT_LIMIT], len(rows))) + "\n")
-    return 0
+    ``--path-map`` reads before-side paths as after-side ones, so it applies
+    to the before side's source lookups only.
+    """
+    from tuiprof.diff_app import DiffApp
+
+    finders = (
+        SourceFinder(diff.before.files, source_roots, path_maps),
+        SourceFinder(diff.after.files, source_roots),
+    )
+    status = DiffApp(diff, finders).run()
+    return status if isinstance(status, int) else 0
