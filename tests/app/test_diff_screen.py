@@ -190,7 +190,7 @@ async def test_s_shows_the_line_diff() -> None:
         timed = [r for r in lines if r.before is not None or r.after is not None]
         assert [(r.before, r.after) for r in timed] == [(r.before, r.after) for r in line_diff.rows]
         assert any("self.parts.append" in r.text for r in lines)  # the after side's source
-        assert "aligned by offset" in screen.source.notice
+        assert "by offset from the first line" in screen.source.notice
 
 
 async def test_s_without_line_data_shows_the_source_only() -> None:

@@ -108,7 +108,8 @@ SCRIPT = textwrap.dedent(
     """
 )
 
-_PROFILE_SHIM = "try:\n    profile\nexcept NameError:\n    def profile(f):\n        return f\n"
+_PROFILE_SHIM = 'import builtins\n\nprofile = getattr(builtins, "profile", lambda f: f)\n'
+"""kernprof -l puts ``profile`` in builtins; under cProfile the decorator does nothing."""
 
 
 def write_program(folder: Path, report_source: str, script: str = SCRIPT) -> Path:

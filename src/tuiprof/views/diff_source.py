@@ -186,9 +186,9 @@ class DiffSourceView(Vertical):
             text, start = after_span
             return [SourceRow(start + i, None, None, t) for i, t in enumerate(text)], notice
         notice = (
-            f" lines aligned by offset from the first line"
-            f" (before {line_diff.before_first_line}, after {line_diff.after_first_line});"
-            f" total {format_time(line_diff.before_total)} → {format_time(line_diff.after_total)}"
+            f" {format_time(line_diff.before_total)} → {format_time(line_diff.after_total)}"
+            f" · lines by offset from the first line"
+            f" ({line_diff.before_first_line} → {line_diff.after_first_line})"
         )
         if line_diff.length_changed:
             notice += "\n the function's length changed: lines at one offset may differ"

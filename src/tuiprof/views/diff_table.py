@@ -28,19 +28,20 @@ STATUS_MARKS = {Status.SAME: "=", Status.CHANGED: "", Status.NEW: "new", Status.
 
 _COLUMNS: tuple[tuple[Column, DiffColumn | None], ...] = (
     (Column("", 4), None),
-    (Column("calls bef", 9, drop=6), (Measure.NCALLS, Side.BEFORE)),
-    (Column("calls aft", 9, drop=6), (Measure.NCALLS, Side.AFTER)),
-    (Column("Δcalls", 7, drop=5), (Measure.NCALLS, Side.DELTA)),
-    (Column("tt before", 9, drop=4), (Measure.TOTTIME, Side.BEFORE)),
-    (Column("tt after", 9), (Measure.TOTTIME, Side.AFTER)),
-    (Column("Δ tottime", 9), (Measure.TOTTIME, Side.DELTA)),
-    (Column("Δ%", 7, drop=2), (Measure.TOTTIME, Side.PERCENT)),
-    (Column("ct before", 9, drop=4), (Measure.CUMTIME, Side.BEFORE)),
-    (Column("ct after", 9, drop=3), (Measure.CUMTIME, Side.AFTER)),
-    (Column("Δ cumtime", 9, drop=1), (Measure.CUMTIME, Side.DELTA)),
-    (Column("Δ%", 7, drop=3), (Measure.CUMTIME, Side.PERCENT)),
+    (Column("calls bef", 9, drop=7), (Measure.NCALLS, Side.BEFORE)),
+    (Column("calls aft", 9, drop=7), (Measure.NCALLS, Side.AFTER)),
+    (Column("Δcalls", 7, drop=6), (Measure.NCALLS, Side.DELTA)),
+    (Column("tt before", 10, drop=1), (Measure.TOTTIME, Side.BEFORE)),
+    (Column("tt after", 10), (Measure.TOTTIME, Side.AFTER)),
+    (Column("Δ tottime", 10), (Measure.TOTTIME, Side.DELTA)),
+    (Column("Δ%", 7, drop=3), (Measure.TOTTIME, Side.PERCENT)),
+    (Column("ct before", 10, drop=5), (Measure.CUMTIME, Side.BEFORE)),
+    (Column("ct after", 10, drop=5), (Measure.CUMTIME, Side.AFTER)),
+    (Column("Δ cumtime", 10, drop=2), (Measure.CUMTIME, Side.DELTA)),
+    (Column("Δ%", 7, drop=4), (Measure.CUMTIME, Side.PERCENT)),
     (Column("function", 0, align="left"), NAME),
 )
+"""The columns, and what each sorts by; ``drop`` says which go first at narrow widths."""
 SIGNED = frozenset(
     i
     for i, (_, sort) in enumerate(_COLUMNS)

@@ -1,11 +1,6 @@
-try:
-    profile
-except NameError:
+import builtins
 
-    def profile(f):
-        return f
-
-
+profile = getattr(builtins, "profile", lambda f: f)
 """Build an HTML report row by row."""
 
 
