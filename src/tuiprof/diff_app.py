@@ -72,7 +72,22 @@ class DiffApp(App[int]):
     def on_mount(self) -> None:
         from tuiprof.screens.diff import DiffScreen
 
+        self._apply_keymap()
         self.push_screen(DiffScreen(self.diff, self.finders))
+
+    def _apply_keymap(self) -> None:
+        # The user's keymap.toml remaps the diff screen's binding ids (diff.*);
+        # ids of other screens in it are the explorer's, not unknown here.
+        from tuiprof.keymap import keymap_path, load_keymap
+
+        path = keymap_path()
+        if not path.is_file():
+            return
+        result = load_keymap(path)
+        keys = {bid: key for bid, key in result.keys.items() if bid.startswith("diff.")}
+        keys.update({bid: result.keys[bid] for bid in ("help", "quit") if bid in result.keys})
+        if keys:
+            self.set_keymap(keys)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, DiffHelpScreen):

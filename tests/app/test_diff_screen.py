@@ -15,7 +15,7 @@ from tuiprof.model.source import SourceFinder
 from tuiprof.screens.diff import DiffScreen, total_text
 from tuiprof.views.diff_edges import EdgeDiffTable
 
-DATA = Path(__file__).resolve().parent / "diff_data"
+DATA = Path(__file__).resolve().parent.parent.parent / "sample_profiles" / "diff"
 
 
 def make_diff(lines: bool = True) -> ProfileDiff:

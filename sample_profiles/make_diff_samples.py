@@ -1,12 +1,12 @@
-"""Write the diff screen's test profiles into ``tests/app/diff_data`` (run by hand).
+"""Write the before/after sample pair into ``sample_profiles/diff`` (run by hand).
 
 The report program before and after its ``+=`` loop became ``join``, profiled
 with ``python -m cProfile -o`` and ``kernprof -l``; paths into the checkout
 folders are rewritten to ``before/report.py`` and ``after/report.py``, so the
 files open (and find their source) from any checkout. Committed, so that the
-snapshots see the same numbers on every run::
+diff screen's snapshots and the guide's screenshots see the same numbers::
 
-    uv run python -m tests.app.make_diff_data
+    uv run python -m sample_profiles.make_diff_samples
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tests.model.diff_support import kernprof_program, profiled_change
 
-HERE = Path(__file__).resolve().parent / "diff_data"
+HERE = Path(__file__).resolve().parent / "diff"
 
 
 def _relative(path: str, root: Path) -> str:
