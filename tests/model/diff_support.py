@@ -53,45 +53,16 @@ REPORT_BEFORE = textwrap.dedent(
     '''
 )
 
-REPORT_AFTER = textwrap.dedent(
-    '''\
-    """Build an HTML report row by row."""
-
-
-    class HtmlReport:
-        def __init__(self):
-            self.parts = ["<table>\\n"]
-
-        @profile
-        def add_row(self, cells):
-            self.parts.append("<tr>")
-            for cell in cells:
-                self.parts.append("<td>" + cell + "</td>")
-            self.parts.append("</tr>\\n")
-
-        def close(self):
-            self.parts.append("</table>\\n")
-            return "".join(self.parts)
-
-
-    def tiny(x):
-        return x + 1
-
-
-    def checksum(n):
-        acc = 0
-        for i in range(n):
-            acc = tiny(acc) ^ i
-        return acc
-
-
-    def build_report(rows):
-        report = HtmlReport()
-        for i in range(rows):
-            report.add_row([f"item-{i:05d}", f"{i * 0.37:.2f}", "ok"])
-        return report.close()
-    '''
+REPORT_AFTER = (
+    REPORT_BEFORE.replace('self.html = "<table>\\n"', 'self.parts = ["<table>\\n"]')
+    .replace('self.html += "<tr>"', 'self.parts.append("<tr>")')
+    .replace('self.html += "<td>" + cell + "</td>"', 'self.parts.append("<td>" + cell + "</td>")')
+    .replace('self.html += "</tr>\\n"', 'self.parts.append("</tr>\\n")')
+    .replace('self.html += "</table>\\n"', 'self.parts.append("</table>\\n")')
+    .replace("return self.html", 'return "".join(self.parts)')
 )
+"""The same module with the ``+=`` loop replaced by ``list.append`` and one ``join``."""
+assert REPORT_AFTER.count("self.parts") == 6, "the edit no longer applies"
 
 SCRIPT = textwrap.dedent(
     """\

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.segment import Segment
-from rich.style import Style
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.strip import Strip
@@ -17,8 +15,8 @@ from tuiprof.model.diff import EdgeDiff, Figures, Measure, ProfileDiff
 from tuiprof.model.diff_format import format_signed_time
 from tuiprof.model.format import format_calls, format_time
 from tuiprof.model.names import label
-from tuiprof.views.cursor_lines import fit
-from tuiprof.views.row_table import GAP, Column, RowTable
+from tuiprof.views.row_table import Column, RowTable
+from tuiprof.views.signed_strip import SIGNED_CSS, signed_row_strip
 
 
 def _calls(figures: Figures | None) -> str:
@@ -34,11 +32,7 @@ class EdgeDiffTable(RowTable):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"diff-table--slower", "diff-table--faster"}
 
-    DEFAULT_CSS = """
-    EdgeDiffTable { height: 1fr; }
-    EdgeDiffTable > .diff-table--slower { color: $error; }
-    EdgeDiffTable > .diff-table--faster { color: $success; }
-    """
+    DEFAULT_CSS = "EdgeDiffTable { height: 1fr; }" + SIGNED_CSS.format(name="EdgeDiffTable")
 
     def __init__(self, diff: ProfileDiff, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -77,21 +71,8 @@ class EdgeDiffTable(RowTable):
         )
 
     def row_strip(self, row: int, width: int, is_cursor: bool) -> Strip:
-        base = self.rich_style
-        if is_cursor:
-            base = base + self.get_component_rich_style("row-table--cursor")
-        style = base + Style.from_meta({"row": row})
-        delta = self.edges[row].delta(Measure.CUMTIME)
-        colour = "diff-table--slower" if delta > 0 else "diff-table--faster"
-        signed = style + self.get_component_rich_style(colour, partial=True) if delta else style
-        cells = self.cells(row)
-        segments: list[Segment] = []
-        for index, cell_width in self.column_layout(width):
-            if segments:
-                segments.append(Segment(" " * GAP, style))
-            text = fit(cells[index], cell_width, self.columns[index].align)
-            segments.append(Segment(text, signed if index == 4 else style))
-        return Strip(segments).extend_cell_length(width, style)
+        signs = {4: self.edges[row].delta(Measure.CUMTIME)}
+        return signed_row_strip(self, row, width, is_cursor, self.cells(row), signs)
 
     def row_chosen(self, row: int) -> None:
         target = self.edges[row].row

@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.segment import Segment
-from rich.style import Style
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.strip import Strip
@@ -24,8 +22,8 @@ from tuiprof.model.format import format_time
 from tuiprof.model.matching import NONE
 from tuiprof.model.profile import LineTiming
 from tuiprof.model.source import SourceFinder
-from tuiprof.views.cursor_lines import fit
-from tuiprof.views.row_table import GAP, Column, RowTable
+from tuiprof.views.row_table import Column, RowTable
+from tuiprof.views.signed_strip import SIGNED_CSS, signed_row_strip
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +54,7 @@ class LineDiffTable(RowTable):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"diff-table--slower", "diff-table--faster"}
 
-    DEFAULT_CSS = """
-    LineDiffTable { height: 1fr; }
-    LineDiffTable > .diff-table--slower { color: $error; }
-    LineDiffTable > .diff-table--faster { color: $success; }
-    """
+    DEFAULT_CSS = "LineDiffTable { height: 1fr; }" + SIGNED_CSS.format(name="LineDiffTable")
 
     min_flexible_width: ClassVar[int] = 20
 
@@ -109,21 +103,8 @@ class LineDiffTable(RowTable):
         )
 
     def row_strip(self, row: int, width: int, is_cursor: bool) -> Strip:
-        base = self.rich_style
-        if is_cursor:
-            base = base + self.get_component_rich_style("row-table--cursor")
-        style = base + Style.from_meta({"row": row})
-        delta = self._delta(self.lines[row]) or 0.0
-        colour = "diff-table--slower" if delta > 0 else "diff-table--faster"
-        signed = style + self.get_component_rich_style(colour, partial=True) if delta else style
-        cells = self.cells(row)
-        segments: list[Segment] = []
-        for index, cell_width in self.column_layout(width):
-            if segments:
-                segments.append(Segment(" " * GAP, style))
-            text = fit(cells[index], cell_width, self.columns[index].align)
-            segments.append(Segment(text, signed if index == 5 else style))
-        return Strip(segments).extend_cell_length(width, style)
+        signs = {5: self._delta(self.lines[row]) or 0.0}
+        return signed_row_strip(self, row, width, is_cursor, self.cells(row), signs)
 
 
 class DiffSourceView(Vertical):

@@ -23,6 +23,7 @@ from tuiprof.model.diff_table import NAME, DiffColumn, DiffTableModel
 from tuiprof.model.format import format_count, format_percent, format_time
 from tuiprof.views.cursor_lines import fit
 from tuiprof.views.row_table import GAP, Column, RowTable
+from tuiprof.views.signed_strip import SIGNED_CSS, signed_row_strip
 
 STATUS_MARKS = {Status.SAME: "=", Status.CHANGED: "", Status.NEW: "new", Status.REMOVED: "gone"}
 
@@ -55,10 +56,7 @@ class DiffTable(RowTable):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"diff-table--slower", "diff-table--faster"}
 
-    DEFAULT_CSS = """
-    DiffTable > .diff-table--slower { color: $error; }
-    DiffTable > .diff-table--faster { color: $success; }
-    """
+    DEFAULT_CSS = SIGNED_CSS.format(name="DiffTable")
 
     percent: reactive[bool] = reactive(False, init=False)
     """Times as percentages of each side's total."""
@@ -146,27 +144,9 @@ class DiffTable(RowTable):
         return format_time(value)
 
     def row_strip(self, row: int, width: int, is_cursor: bool) -> Strip:
-        base = self.rich_style
-        if is_cursor:
-            base = base + self.get_component_rich_style("row-table--cursor")
-        style = base + Style.from_meta({"row": row})
-        slower = style + self.get_component_rich_style("diff-table--slower", partial=True)
-        faster = style + self.get_component_rich_style("diff-table--faster", partial=True)
         fid = self.rows[row]
-        cells = self.cells(row)
-        segments: list[Segment] = []
-        for index, cell_width in self.column_layout(width):
-            if segments:
-                segments.append(Segment(" " * GAP, style))
-            cell_style = style
-            if index in SIGNED:
-                sort = self.sorts[index]
-                assert isinstance(sort, tuple)
-                value = self.diff.column(*sort)[fid]
-                cell_style = slower if value > 0 else faster if value < 0 else style
-            text = fit(cells[index], cell_width, self.columns[index].align)
-            segments.append(Segment(text, cell_style))
-        return Strip(segments).extend_cell_length(width, style)
+        signs = {i: self.diff.column(*self.sorts[i])[fid] for i in SIGNED}  # type: ignore[misc]
+        return signed_row_strip(self, row, width, is_cursor, self.cells(row), signs)
 
     def header_strip(self, width: int) -> Strip:
         query = self.model.query
