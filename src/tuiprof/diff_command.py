@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from operator import itemgetter
 from typing import TextIO
 
+from tuiprof.cli import _positive_int
 from tuiprof.model.collector import collector_paused
 from tuiprof.model.diff import Figures, Measure, ProfileDiff, Side, Status, diff_profiles
 from tuiprof.model.diff_format import format_signed_percent, format_signed_time, format_total
@@ -95,16 +96,6 @@ def build_diff_parser() -> argparse.ArgumentParser:
         help="with --fail-over: judge this function's cumtime instead of the total",
     )
     return parser
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def _percent(text: str) -> float:
