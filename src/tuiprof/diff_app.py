@@ -43,8 +43,7 @@ class DiffHelpScreen(ModalScreen[None]):
                 self.app.get_key_display(Binding(k, "")) for k in binding.key.split(",")
             )
             lines.append(f"{keys:>22}  {binding.tooltip or binding.description}")
-        lines += [f"{'enter':>22}  Go to the function under the cursor", f"{'?':>22}  This help",
-                  f"{'q':>22}  Quit"]  # fmt: skip
+        lines.append(f"{'enter':>22}  Go to the function under the cursor")
         with VerticalScroll():
             yield Static("\n".join(lines), markup=False)
 
@@ -57,10 +56,6 @@ class DiffApp(App[int]):
 
     CSS_PATH = "tuiprof.tcss"
     TITLE = "tuiprof diff"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "help", "Help", key_display="?", id="help"),
-        Binding("q", "quit", "Quit", id="quit"),
-    ]
 
     def __init__(
         self, diff: ProfileDiff, finders: tuple[SourceFinder, SourceFinder] | None = None
@@ -85,7 +80,6 @@ class DiffApp(App[int]):
             return
         result = load_keymap(path)
         keys = {bid: key for bid, key in result.keys.items() if bid.startswith("diff.")}
-        keys.update({bid: result.keys[bid] for bid in ("help", "quit") if bid in result.keys})
         if keys:
             self.set_keymap(keys)
 

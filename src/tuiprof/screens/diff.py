@@ -105,6 +105,7 @@ class DiffScreen(Screen[None]):
     | i / l / b | Hide the import system / standard library / built-ins. |
     | % | Times as percentages of each side's total. |
     | backspace, alt+left / alt+right | Back / forward in the history. |
+    | ? / q | Help / quit. |
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -152,6 +153,8 @@ class DiffScreen(Screen[None]):
         ),
         Binding("backspace,alt+left", "back", "Back", id="diff.go_back"),
         Binding("alt+right", "forward", "Forward", show=False, id="diff.go_forward"),
+        Binding("question_mark", "app.help", "Help", key_display="?", id="diff.help"),
+        Binding("q", "app.quit", "Quit", id="diff.quit"),
     ]
 
     DEFAULT_CSS = """

@@ -35,6 +35,8 @@ def binding_sections() -> list[tuple[str, list[Binding]]]:
     is not (a new widget, say) still gets a section, under its own name.
     """
     from tuiprof.app import TuiprofApp
+    from tuiprof.diff_app import DiffHelpScreen
+    from tuiprof.screens.diff import DiffFilterInput, DiffScreen
     from tuiprof.screens.export_dialog import ConfirmOverwrite, ExportDialog
     from tuiprof.screens.main import FilterInput, MainScreen
     from tuiprof.views.call_tree import CallTreeView
@@ -54,6 +56,9 @@ def binding_sections() -> list[tuple[str, list[Binding]]]:
         ("Source", [SourceView]),
         ("Export dialog", [ExportDialog, ConfirmOverwrite]),
         ("Help", [HelpScreen]),
+        ("Diff screen (tuiprof diff)", [DiffScreen]),
+        ("Diff filter line", [DiffFilterInput]),
+        ("Diff help", [DiffHelpScreen]),
     ]
     placed = {cls for _, classes in named for cls in classes}
     named += [(cls.__name__, [cls]) for cls in classes_with_bindings() if cls not in placed]
