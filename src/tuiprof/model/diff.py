@@ -260,7 +260,7 @@ class ProfileDiff:
                 for m in Measure
             ]
             primitive = [
-                self._pick([float(n) for n in p.primitive_calls], ids)
+                self._pick(list(map(float, p.primitive_calls)), ids)
                 for p, ids in ((self.before, self.before_ids), (self.after, self.after_ids))
             ]
             columns.append(map(operator.ne, *primitive))
@@ -306,7 +306,7 @@ class ProfileDiff:
         profile = self.after if after else self.before
         ids = self.after_ids if after else self.before_ids
         if measure is Measure.NCALLS:
-            source: Sequence[float] = [float(n) for n in profile.ncalls]
+            source: Sequence[float] = list(map(float, profile.ncalls))
         elif after:
             source = profile.tottime if measure is Measure.TOTTIME else profile.cumtime
         else:
