@@ -16,7 +16,7 @@ from pathlib import Path
 from measure import child_peak_kib, fastest, load_floor, record, run_quietly
 from stress import StressProfile
 
-from tuiprof.diff_command import write_diff_json
+from tuiprof.diff_json import write_diff_json
 from tuiprof.model import load_profile
 from tuiprof.model.diff import diff_profiles
 from tuiprof.model.diff_table import DiffTableModel

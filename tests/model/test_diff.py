@@ -174,7 +174,7 @@ def test_line_diff_aligns_lines_by_offset(tmp_path: Path) -> None:
 
 
 def test_line_diff_says_when_the_length_changed(diff: ProfileDiff) -> None:
-    from tuiprof.model.diff import diff_lines
+    from tuiprof.model.line_diff import diff_lines
     from tuiprof.model.profile import FunctionLines, LineTiming
 
     before = FunctionLines("a.py", 10, "f", (LineTiming(11, 1, 1.0), LineTiming(12, 1, 2.0)))

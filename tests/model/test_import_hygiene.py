@@ -42,6 +42,7 @@ def loaded_ui_packages(setup: str, cwd: Path) -> set[str]:
         "tuiprof.model.diff",
         "tuiprof.model.diff_table",
         "tuiprof.model.matching",
+        "tuiprof.model.line_diff",
         "tuiprof.export",
     ],
 )

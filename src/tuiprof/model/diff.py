@@ -22,9 +22,10 @@ import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from tuiprof.model.line_diff import LineDiff, diff_lines
 from tuiprof.model.matching import NONE, Matching, match_profiles
 from tuiprof.model.names import FunctionKey, label
-from tuiprof.model.profile import Edge, FunctionLines, LineTiming, Profile
+from tuiprof.model.profile import Edge, Profile
 
 
 class Status(enum.IntEnum):
@@ -110,39 +111,6 @@ def _value(figures: Figures | None, measure: Measure) -> float:
     if measure is Measure.TOTTIME:
         return figures.tottime
     return figures.cumtime
-
-
-@dataclass(frozen=True, slots=True)
-class LineDiffRow:
-    """One source line of a function, by its offset from the function's first line."""
-
-    offset: int
-    before: LineTiming | None
-    after: LineTiming | None
-
-    @property
-    def delta_seconds(self) -> float:
-        return (self.after.seconds if self.after else 0.0) - (
-            self.before.seconds if self.before else 0.0
-        )
-
-    @property
-    def delta_hits(self) -> int:
-        return (self.after.hits if self.after else 0) - (self.before.hits if self.before else 0)
-
-
-@dataclass(frozen=True, slots=True)
-class LineDiff:
-    """A function's per-line timings, before and after, aligned by offset."""
-
-    before_first_line: int
-    after_first_line: int
-    rows: tuple[LineDiffRow, ...]
-    length_changed: bool
-    """True when the function has a different number of lines after: lines at
-    the same offset may then be different statements."""
-    before_total: float
-    after_total: float
 
 
 @dataclass(eq=False, repr=False)
@@ -395,25 +363,6 @@ def _inverse(ids: Sequence[int], size: int) -> list[int]:
 
 def _edge_figures(edge: Edge, scale: float) -> Figures:
     return Figures(edge.ncalls, edge.primitive_calls, edge.tottime * scale, edge.cumtime * scale)
-
-
-def diff_lines(
-    before: FunctionLines, after: FunctionLines, lengths: tuple[int, int] | None = None
-) -> LineDiff:
-    """Align two functions' line timings by offset from their first lines."""
-    by_offset: dict[int, list[LineTiming | None]] = {}
-    for index, lines in ((0, before), (1, after)):
-        for timing in lines.lines:
-            slot = by_offset.setdefault(timing.line - lines.first_line, [None, None])
-            slot[index] = timing
-    rows = tuple(LineDiffRow(offset, b, a) for offset, (b, a) in sorted(by_offset.items()))
-    if lengths is not None:
-        changed = lengths[0] != lengths[1]
-    else:
-        last_before = max((t.line - before.first_line for t in before.lines), default=0)
-        last_after = max((t.line - after.first_line for t in after.lines), default=0)
-        changed = last_before != last_after
-    return LineDiff(before.first_line, after.first_line, rows, changed, before.total, after.total)
 
 
 def diff_profiles(

@@ -16,9 +16,10 @@ from textual.containers import Vertical
 from textual.strip import Strip
 from textual.widgets import Static
 
-from tuiprof.model.diff import LineDiff, ProfileDiff
+from tuiprof.model.diff import ProfileDiff
 from tuiprof.model.diff_format import format_signed_time
 from tuiprof.model.format import format_time
+from tuiprof.model.line_diff import LineDiff
 from tuiprof.model.matching import NONE
 from tuiprof.model.profile import LineTiming
 from tuiprof.model.source import SourceFinder
