@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import pstats
 from pathlib import Path
@@ -221,3 +222,31 @@ def test_path_map_matches_checkouts(
     assert statuses["add_row"] == "changed"
     status, _, err = run([str(before), str(after), "--path-map", "nonsense"], capsys)
     assert status == 2 and "OLD=NEW" in err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_without_table_options_opens_the_screen(
+    change: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tuiprof.diff_app import DiffApp
+    from tuiprof.diff_command import parse_diff_args, run_diff
+
+    opened: list[DiffApp] = []
+
+    def fake_run(app: DiffApp) -> int:
+        opened.append(app)
+        return 0
+
+    monkeypatch.setattr(DiffApp, "run", fake_run)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    out = _Terminal()
+    assert run_diff(parse_diff_args([*map(str, change)]), out) == 0
+    assert len(opened) == 1 and out.getvalue() == ""
+    assert opened[0].diff.before.files == (str(change[0]),)
+    # a table option keeps it headless, even on a terminal
+    assert run_diff(parse_diff_args([*map(str, change), "--limit", "2"]), out) == 0
+    assert len(opened) == 1 and "showing 2 of" in out.getvalue()
