@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import functools
 import gc
+import marshal
 import pstats
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from measure import (
@@ -26,9 +28,9 @@ from measure import (
     record,
     run_quietly,
 )
-from stress import StressProfile
+from stress import ChainProfile, StressProfile
 
-from tuiprof.model import load_profile
+from tuiprof.model import load_profile, marshal_decode, safe_marshal
 
 LOAD_TARGET = 1.5
 MEMORY_TARGET = 1.5
@@ -89,6 +91,43 @@ def test_check_edges(benchmark, stress: StressProfile) -> None:
 
     benchmark.pedantic(lambda profile: profile.check_edges(), setup=setup, rounds=2)
     record(benchmark, "Profile.check_edges()", fastest(benchmark), "s")
+
+
+def test_forked_check(benchmark, stress: StressProfile, floor_seconds: float) -> None:
+    """The forked child that decodes a big file with ``marshal`` before tuiprof does.
+
+    Part of every load of a file over the safe reader's limit (the load above
+    includes it); shown alone to say what safety costs.
+    """
+    data = stress.path.read_bytes()
+    benchmark.pedantic(marshal_decode._verify_in_child, args=(data,), rounds=3, iterations=1)
+    seconds = fastest(benchmark)
+    record(benchmark, "forked marshal check", seconds, "s")
+    record(benchmark, "forked marshal check / floor", seconds / floor_seconds, "x")
+
+
+def test_safe_reader(benchmark, chain: ChainProfile) -> None:
+    """tuiprof's own marshal reader, on the chain profile, against ``marshal.loads``.
+
+    Files up to ``SAFE_READER_LIMIT`` go through it alone, and files marshal
+    refuses (Python 2's, other Pythons' ``profile`` output) of any size.
+    """
+    data = chain.path.read_bytes()
+    floor = min(_timed(marshal.loads, data) for _ in range(3))
+    benchmark.pedantic(safe_marshal.loads, args=(data,), rounds=1, iterations=1)
+    seconds = fastest(benchmark)
+    record(benchmark, "safe marshal reader, chain profile", seconds, "s")
+    record(benchmark, "safe marshal reader / marshal.loads", seconds / floor, "x")
+
+
+def _timed(function: Any, *args: Any) -> float:
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        function(*args)
+        return time.perf_counter() - start
+    finally:
+        gc.enable()
 
 
 def test_pstats_load(benchmark, stress: StressProfile, floor_seconds: float) -> None:

@@ -10,6 +10,7 @@ are shown here for the model alone.
 from __future__ import annotations
 
 import dataclasses
+import marshal
 import time
 from collections.abc import Callable
 from typing import Any
@@ -301,6 +302,25 @@ def test_tree_expand_widest_node(benchmark, stress: StressProfile, stress_profil
     kids = pedantic_with(benchmark, setup, lambda s: s[0].children(s[1]), rounds=5)
     benchmark.extra_info["children"] = len(kids)
     ms(benchmark, "model: tree, expand the widest node", PANEL_TARGET)
+
+
+def test_tree_expand_10000_children(benchmark, tmp_path) -> None:
+    """Opening a node with 10,000 children: one function calling 10,000 others."""
+    n = 10_000
+    main = ("app.py", 1, "main")
+    stats: dict[Any, Any] = {main: (1, 1, 0.0, float(n), {})}
+    for i in range(n):
+        stats[("wide.py", i + 1, f"g{i}")] = (1, 1, 1.0, 1.0 + i / n, {main: (1, 1, 1.0, 1.0)})
+    path = tmp_path / "wide.prof"
+    path.write_bytes(marshal.dumps(stats))
+    profile = load_profile([str(path)])
+    profile.callee_index()  # built once per profile, not per expansion
+
+    def setup() -> TreeRows:
+        return TreeRows(CallTree(profile))
+
+    pedantic_with(benchmark, setup, lambda rows: rows.expand(0), rounds=5)
+    ms(benchmark, "model: tree, expand a node of 10,000 children", PANEL_TARGET)
 
 
 def test_tree_hot_path_long_chain(benchmark, chain: ChainProfile) -> None:

@@ -171,13 +171,13 @@ async def missing_source() -> Path:
 # tuiprof stats -----------------------------------------------------------------------
 
 
-def stats_output(args: Sequence[str], folder: Path) -> str:
-    """What ``tuiprof stats ARGS`` prints in a pipe, run in ``folder``."""
+def stats_output(args: Sequence[str], folder: Path, command: str = "stats") -> str:
+    """What ``tuiprof COMMAND ARGS`` prints in a pipe, run in ``folder``."""
     buffer = io.StringIO()
     with working_folder(folder), contextlib.redirect_stdout(buffer):
-        status = tuiprof_main(["stats", *args])
+        status = tuiprof_main([command, *args])
     if status != 0:
-        raise SystemExit(f"tuiprof stats {' '.join(args)}: exit status {status}")
+        raise SystemExit(f"tuiprof {command} {' '.join(args)}: exit status {status}")
     return buffer.getvalue()
 
 
@@ -219,6 +219,15 @@ async def diff_shot(name: str, keys: Sequence[str]) -> Path:
     return path
 
 
+def write_tree() -> Path:
+    """``tuiprof tree`` on a sample, for docs/call-tree.md."""
+    args = [sample("bottlenecks.prof"), "--depth", "6"]
+    text = f"$ tuiprof tree {' '.join(args)}\n" + stats_output(args, ROOT, "tree")
+    path = OUT / "tree.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 async def make_all() -> list[Path]:
     particles = [sample("particles.prof"), sample("particles.lprof")]
     taylor = [sample("taylor.prof")]
@@ -239,6 +248,7 @@ async def make_all() -> list[Path]:
             await diff_shot("diff-source", ["slash", *"add_row", "enter", "enter", "s"]),
         ]
     made.append(write_stats())
+    made.append(write_tree())
     return made
 
 

@@ -4,9 +4,10 @@ Run from the repository root:
 
     uv run python sample_profiles/make_samples.py
 
-Each program's ``main()`` runs twice, each time in a fresh interpreter: once under
-cProfile (``NAME.prof``) and once under line_profiler with its hot functions added
-(``NAME.lprof``). Paths into this
+Each program runs twice, each time in a fresh interpreter: once as users profile a
+script, ``python -m cProfile -o NAME.prof NAME.py`` (so the profile holds the
+``exec`` that runs the script, its imports, and the script's ``<module>``), and
+once under line_profiler with its hot functions added (``NAME.lprof``). Paths into this
 folder are then rewritten to bare relative ones (``/.../sample_profiles/taylor.py``
 becomes ``taylor.py``), so that the source is found next to the profile on any
 machine and at any checkout path. Standard library paths are left as recorded.
@@ -16,12 +17,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import cProfile
 import importlib
 import io
 import marshal
 import os
 import pickle
+import resource
 import subprocess
 import sys
 import time
@@ -160,19 +161,27 @@ def _timed(runner: Callable[[Callable[[], None]], Any], main: Callable[[], None]
     return time.process_time() - start
 
 
+def run_cprofile(script: Path, out: Path) -> float:
+    """``python -m cProfile -o out script`` with its output swallowed; the CPU time it took."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    command = [sys.executable, "-m", "cProfile", "-o", str(out), str(script)]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=SAMPLES_DIR)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
 def write_profile(sample: Sample, kind: str) -> None:
-    """Profile one program in this process and write its NAME.prof or NAME.lprof."""
+    """Profile one program and write its NAME.prof (in a child) or NAME.lprof (here)."""
     sys.path.insert(0, str(SAMPLES_DIR))
-    module = importlib.import_module(sample.module)
+    module = importlib.import_module(sample.module) if kind != "cprofile" else None
     if kind == "cprofile":
         path = SAMPLES_DIR / f"{sample.module}.prof"
-        profiler = cProfile.Profile()
-        seconds = _timed(profiler.runcall, module.main)
-        profiler.dump_stats(path)
+        seconds = run_cprofile(SAMPLES_DIR / f"{sample.module}.py", path)
         relativize_pstats(path)
-        what = "cProfile"
+        what = "python -m cProfile"
     else:
         path = SAMPLES_DIR / f"{sample.module}.lprof"
+        assert module is not None
         line_profiler = LineProfiler(*(_resolve(module, name) for name in sample.hot))
         seconds = _timed(line_profiler.runcall, module.main)
         line_profiler.dump_stats(path)

@@ -8,6 +8,7 @@ to load in a thread while a loading indicator shows.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -15,15 +16,18 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
+from textual.worker import get_current_worker
 
 from tuiprof.commands import TuiprofCommands
 from tuiprof.keymap import keymap_path, load_keymap
 from tuiprof.messages import CallGraphReady, ProfileFailed, ProfileLoaded
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.history import History
+from tuiprof.model.names import visible
 from tuiprof.model.profile import Profile
 from tuiprof.model.source import SourceFinder
 
@@ -37,7 +41,10 @@ FREEZE_ABOVE = 20_000
 
 
 class LoadingScreen(Screen[None]):
-    """Shown while a big profile loads in a thread."""
+    """Shown while a big profile loads in a thread; shows why, if the load fails.
+
+    ``q`` and ``ctrl+c`` (the app's) quit at any moment, also while loading.
+    """
 
     DEFAULT_CSS = """
     LoadingScreen { align: center middle; }
@@ -50,8 +57,16 @@ class LoadingScreen(Screen[None]):
         self.paths = paths
 
     def compose(self) -> ComposeResult:
-        yield Static(f"loading {', '.join(Path(p).name for p in self.paths)}…", markup=False)
+        names = ", ".join(visible(Path(p).name) for p in self.paths)
+        yield Static(f"loading {names}…", markup=False, id="loading-title")
         yield LoadingIndicator()
+
+    def show_error(self, message: str) -> None:
+        """The load failed: say why, in place of the loading indicator."""
+        self.query_one(LoadingIndicator).display = False
+        self.query_one("#loading-title", Static).update(
+            Content(f"tuiprof: {visible(message)}   (q to quit)")
+        )
 
 
 class TuiprofApp(App[int]):
@@ -71,6 +86,9 @@ class TuiprofApp(App[int]):
             "question_mark", "help", "Help", key_display="?", tooltip="Help: every key", id="help"
         ),
         Binding("q", "quit", "Quit", tooltip="Quit", id="quit"),
+        # Textual's own ctrl+c only says how to quit; here it quits, at any
+        # moment (a priority binding: also in the filter box, also while loading).
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="interrupt"),
     ]
 
     selected: reactive[int] = reactive(-1, init=False, repaint=False)
@@ -127,20 +145,30 @@ class TuiprofApp(App[int]):
         if result.keys:
             self.set_keymap(result.keys)
         for notice in result.notices:
-            self.notify(notice, title="Keymap", severity="warning", timeout=8)
+            self.notify(
+                visible(notice), title="Keymap", severity="warning", timeout=8, markup=False
+            )
 
     @work(thread=True, exclusive=True, group="load")
     def _load(self, paths: Sequence[str]) -> None:
-        from tuiprof.model.loaders import load_profile
-
-        try:
-            # The caller records of one big file are checked by warm() after
-            # the first screen; everything the first screen shows is checked here.
-            profile = load_profile(paths, check_edges=False)
-        except Exception as error:  # reported as one line by the command line
-            self.post_message(ProfileFailed(error))
-            return
-        self.post_message(ProfileLoaded(profile))
+        # The load runs in a daemon thread of its own, which this worker waits
+        # for: quitting cancels the worker at once, and the process does not
+        # wait for the load (Textual's worker threads are joined at exit).
+        outcome: list[Profile | Exception] = []
+        loading = threading.Thread(
+            target=_load_into, args=(paths, outcome), name="tuiprof-load", daemon=True
+        )
+        loading.start()
+        worker = get_current_worker()
+        while loading.is_alive():
+            loading.join(0.05)
+            if worker.is_cancelled:
+                return
+        result = outcome[0] if outcome else RuntimeError("the load stopped")
+        if isinstance(result, Exception):  # reported as one line by the command line
+            self.post_message(ProfileFailed(result))
+        else:
+            self.post_message(ProfileLoaded(result))
 
     def on_profile_loaded(self, message: ProfileLoaded) -> None:
         self._open(message.profile)
@@ -151,8 +179,17 @@ class TuiprofApp(App[int]):
             screen.call_graph_ready()
 
     def on_profile_failed(self, message: ProfileFailed) -> None:
+        """Say why on the loading screen; quitting then exits with status 2."""
         self.load_error = message.error
-        self.exit(2, return_code=2)
+        if isinstance(self.screen, LoadingScreen):
+            self.screen.show_error(str(message.error))
+        else:
+            self.exit(2, return_code=2)
+
+    async def action_quit(self) -> None:
+        """Quit: status 2 when the input failed to load, else 0."""
+        status = 2 if self.load_error is not None else 0
+        self.exit(status, return_code=status)
 
     def _open(self, profile: Profile) -> None:
         from tuiprof.screens.main import MainScreen
@@ -180,7 +217,8 @@ class TuiprofApp(App[int]):
         except ProfileError as error:
             # The profile now holds no edges; the functions stay browsable.
             self.notify(
-                f"{error}; callers and callees are not shown",
+                visible(f"{error}; callers and callees are not shown"),
+                markup=False,
                 title="Bad caller records",
                 severity="error",
                 timeout=12,
@@ -263,3 +301,14 @@ class TuiprofApp(App[int]):
             return
         selected = self.selected if self.selected >= 0 else None
         self.push_screen(ExportDialog(self.profile, selected, filter_text))
+
+
+def _load_into(paths: Sequence[str], outcome: list[Profile | Exception]) -> None:
+    from tuiprof.model.loaders import load_profile
+
+    try:
+        # The caller records of one big file are checked by warm() after the
+        # first screen; everything the first screen shows is checked here.
+        outcome.append(load_profile(paths, check_edges=False))
+    except Exception as error:
+        outcome.append(error)

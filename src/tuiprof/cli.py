@@ -13,11 +13,12 @@ from collections.abc import Sequence
 
 from tuiprof import __version__
 from tuiprof.model.errors import ProfileError
+from tuiprof.model.names import visible
 
 EXIT_OK = 0
 EXIT_INPUT = 2
 
-COMMANDS = ("stats", "export", "diff")
+COMMANDS = ("stats", "export", "tree", "diff")
 
 DESCRIPTION = """\
 Explore Python profiles in the terminal.
@@ -28,6 +29,7 @@ Explore Python profiles in the terminal.
   tuiprof a.prof b.prof                 several runs merged, as pstats.Stats.add does
   tuiprof stats run.prof --limit 20     the numbers without the UI
   tuiprof export run.prof --format dot  KCachegrind (callgrind) and Graphviz exports
+  tuiprof tree run.prof --depth 12      the call tree without the UI
   tuiprof diff before.prof after.prof   what got faster, slower, new (--json, --fail-over)
 """
 
@@ -54,7 +56,10 @@ def build_open_parser() -> argparse.ArgumentParser:
         prog="tuiprof",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="commands: tuiprof stats --help, tuiprof export --help, tuiprof diff --help",
+        epilog=(
+            "commands: tuiprof stats --help, tuiprof export --help, tuiprof tree --help, "
+            "tuiprof diff --help"
+        ),
     )
     parser.add_argument("--version", action="version", version=f"tuiprof {__version__}")
     parser.add_argument("files", nargs="+", metavar="FILE", help=".prof and/or .lprof files")
@@ -126,6 +131,39 @@ def build_export_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_tree_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tuiprof tree",
+        description="Print a profile's call tree (or JSON), without the UI.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help=".prof files")
+    parser.add_argument(
+        "--depth", type=_positive_int, default=12, metavar="N", help="levels shown (default 12)"
+    )
+    parser.add_argument(
+        "--root", default=None, metavar="TEXT", help="start at the first function matching TEXT"
+    )
+    parser.add_argument(
+        "--min-percent",
+        type=_percentage,
+        default=1.0,
+        metavar="PCT",
+        help="open nodes holding at least PCT%% of the total; fold the rest (default 1)",
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON document, raw seconds")
+    return parser
+
+
+def _percentage(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 100.0:
+        raise argparse.ArgumentTypeError("must be a percentage from 0 to 100")
+    return value
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -148,6 +186,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tuiprof.export.command import run_export
 
             return run_export(build_export_parser().parse_args(args[1:]))
+        if args and args[0] == "tree":
+            from tuiprof.tree_report import run_tree
+
+            return run_tree(build_tree_parser().parse_args(args[1:]))
         if args and args[0] == "diff":
             from tuiprof.diff_command import parse_diff_args, run_diff
 
@@ -157,7 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_explorer(options)
     except ProfileError as error:
-        print(f"tuiprof: {error}", file=sys.stderr)
+        # The file name and the problem can quote the file: shown, never sent.
+        print(f"tuiprof: {visible(str(error))}", file=sys.stderr)
         return EXIT_INPUT
     except SystemExit as leaving:  # argparse: usage errors are input errors too
         code = leaving.code

@@ -2,8 +2,11 @@
 
 Every input problem is found before the screen opens and raised as a
 :class:`ProfileError` (one line, exit status 2 in ``cli.main``). Small inputs
-load here, before the app starts; big ones are checked (read and sniffed) here
-and loaded in the app's worker behind a loading indicator.
+load, fully checked, here, before the app starts; big ones are checked (read
+and sniffed) here and loaded in the app's worker behind a loading indicator.
+If that load fails, the loading screen says why until the user quits; the
+exit status is then 2 and the line is printed on stderr as well. An exception
+inside the app (Textual prints its traceback) gives exit status 1, never 0.
 """
 
 from __future__ import annotations
@@ -58,7 +61,11 @@ def run_explorer(options: argparse.Namespace) -> int:
         profile = load_profile(paths)
 
     from tuiprof.app import TuiprofApp
+    from tuiprof.export.atomic import install_signal_cleanup
 
+    # Exports run in a worker thread; only the main thread can set the handlers
+    # that remove their temporary file on SIGTERM or SIGHUP.
+    install_signal_cleanup()
     app = TuiprofApp(profile, paths=paths, source_roots=source_roots, path_maps=path_maps)
     status = app.run()
     if app.load_error is not None:
@@ -66,4 +73,11 @@ def run_explorer(options: argparse.Namespace) -> int:
         if isinstance(error, ProfileError):
             raise error
         raise ProfileError(", ".join(paths), f"cannot be loaded: {error}")
-    return status if isinstance(status, int) else 0
+    return exit_status(status, app.return_code)
+
+
+def exit_status(result: object, return_code: int | None) -> int:
+    """The explorer's exit status: the app's return code first (1 after a crash)."""
+    if return_code:
+        return return_code
+    return result if isinstance(result, int) else 0

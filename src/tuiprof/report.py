@@ -10,24 +10,28 @@ Textual is never imported here.
 ``percall`` column): the cost of one call of a function, its callees included.
 Negative times (the ``profile`` module's calibration can leave them) are shown
 as recorded, with a warning; NaN or infinite times are refused by the loader.
+
+Names and file names reach the terminal only through
+:func:`~tuiprof.model.names.visible`: escape sequences in them are shown, never
+sent. The JSON document is :mod:`tuiprof.report_json`'s.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import Any, TextIO
+from typing import TextIO
 
 from tuiprof.model import format as model_format
 from tuiprof.model.format import format_calls
 from tuiprof.model.loaders import load_profile
-from tuiprof.model.names import FunctionKey
+from tuiprof.model.names import visible, visible_source
 from tuiprof.model.profile import FunctionLines, Profile
 from tuiprof.model.source import SourceFinder, check_source_roots, parse_path_maps
 from tuiprof.model.table import FilterError, FunctionTableModel, SortKey, TableQuery
+from tuiprof.report_json import write_json
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -67,11 +71,11 @@ def run_stats(options: argparse.Namespace) -> int:
         model = FunctionTableModel(load_profile(options.files), query)
         rows = model.rows
     except FilterError as error:
-        print(f"tuiprof: --filter: {error}", file=sys.stderr)
+        print(f"tuiprof: --filter: {visible(str(error))}", file=sys.stderr)
         return EXIT_INPUT
     profile = model.profile
     for warning in profile.warnings:
-        print(f"tuiprof: warning: {warning}", file=sys.stderr)
+        print(f"tuiprof: warning: {visible(warning)}", file=sys.stderr)
     out = sys.stdout
     if options.json:
         chosen = rows if options.limit is None else rows[: options.limit]
@@ -138,7 +142,7 @@ def header_lines(
     profile: Profile, matching: int, shown: int, sort: SortKey, reverse: bool
 ) -> list[str]:
     """What was loaded and what the table shows."""
-    files = ", ".join(profile.files)
+    files = ", ".join(map(visible, profile.files))
     if profile.has_call_data:
         calls = f"{profile.total_calls} function calls"
         if profile.total_primitive_calls != profile.total_calls:
@@ -210,18 +214,13 @@ def line_table(lines: FunctionLines, finder: SourceFinder | None = None) -> list
     out = [f"Total time: {total_time:g} s"]
     source = function_source(lines.file, lines.first_line, finder)
     if source is None:
-        out.append(f"File: {lines.file} (source not found: showing the numbers only)")
+        out.append(f"File: {visible(lines.file)} (source not found: showing the numbers only)")
     else:
-        out.append(f"File: {lines.file}")
-    out.append(f"Function: {lines.name} at line {lines.first_line}")
+        out.append(f"File: {visible(lines.file)}")
+    out.append(f"Function: {visible(lines.name)} at line {lines.first_line}")
     linenos = [line for line, _, _ in timings]
-    last = max([lines.first_line, *linenos])
-    if source is None:
-        start = min([lines.first_line, *linenos])
-        source = [""] * (last - start + 1)
-    else:
-        start = lines.first_line
-        source = source + [""] * max(0, last - start + 1 - len(source))
+    start = lines.first_line if source is not None else min([lines.first_line, *linenos])
+    source = source or []
 
     scalar = unit / LINE_OUTPUT_UNIT
     widths = dict(_LINE_WIDTHS)
@@ -256,10 +255,28 @@ def line_table(lines: FunctionLines, finder: SourceFinder | None = None) -> list
     header = row("Line #", "Hits", "Time", "Per Hit", "% Time", "Line Contents")
     out += ["", header, "=" * len(header)]
     empty = ("", "", "", "")
-    for offset, text in enumerate(source):
-        lineno = start + offset
-        out.append(row(lineno, *display.get(lineno, empty), text.rstrip("\r\n")))
+    for lineno in _shown_lines(start, len(source), [lines.first_line, *linenos]):
+        offset = lineno - start
+        text = source[offset].rstrip("\r\n") if 0 <= offset < len(source) else ""
+        out.append(row(lineno, *display.get(lineno, empty), visible_source(text)))
     return out
+
+
+MAX_BLANK_SPAN = 100_000
+"""Above this many lines from first to last, the untimed lines without source are left out."""
+
+
+def _shown_lines(start: int, source_lines: int, numbered: Sequence[int]) -> Iterator[int]:
+    """Every line from ``start`` to the last source or numbered line, as line_profiler prints.
+
+    A timed line far from its function (a damaged or hostile file can say line
+    10**9) would make that a billion blank rows: past :data:`MAX_BLANK_SPAN`,
+    only the source lines and the timed lines are shown.
+    """
+    last = max([start + source_lines - 1, *numbered])
+    if last - start < MAX_BLANK_SPAN:
+        return iter(range(start, last + 1))
+    return iter(sorted({*range(start, start + source_lines), *numbered}))
 
 
 def function_source(
@@ -292,54 +309,6 @@ def function_source(
         return tail[:1]
 
 
-# --- JSON -----------------------------------------------------------------------------
-
-
-def write_json(profile: Profile, fids: Sequence[int], out: TextIO) -> None:
-    """One JSON document, written function by function (raw seconds and counts)."""
-    out.write('{"total_time": ')
-    out.write(json.dumps(profile.total_time))
-    out.write(', "functions": [')
-    for i, fid in enumerate(fids):
-        if i:
-            out.write(", ")
-        out.write(json.dumps(function_json(profile, fid)))
-    out.write("]}\n")
-    out.flush()
-
-
-def _key_json(key: FunctionKey) -> dict[str, Any]:
-    return {"file": key[0], "line": key[1], "name": key[2]}
-
-
-def function_json(profile: Profile, fid: int) -> dict[str, Any]:
-    """A function's figures as pstats stores them; ``lines`` when there is line data.
-
-    Edges from the ``profile`` module carry only a call count: their times are null.
-    """
-    entry = _key_json(profile.keys[fid])
-    entry.update(
-        ncalls=profile.ncalls[fid],
-        primitive_calls=profile.primitive_calls[fid],
-        tottime=profile.tottime[fid],
-        cumtime=profile.cumtime[fid],
-        callers=[
-            {
-                **_key_json(edge.other_key),
-                "ncalls": edge.ncalls,
-                "primitive_calls": edge.primitive_calls,
-                "tottime": edge.tottime if edge.timed else None,
-                "cumtime": edge.cumtime if edge.timed else None,
-            }
-            for edge in profile.callers(fid)
-        ],
-    )
-    lines = profile.lines.get(fid)
-    if lines is not None:
-        entry["lines"] = [{"line": t.line, "hits": t.hits, "time": t.seconds} for t in lines.lines]
-    return entry
-
-
 # --- Rich -----------------------------------------------------------------------------
 
 
@@ -353,7 +322,7 @@ def _print_rich(
     from rich.table import Table
     from rich.text import Text
 
-    console = Console()
+    console = Console(emoji=False, markup=False, highlight=False)
     for line in heading:
         console.print(Text(line), style="bold" if line is heading[0] else "dim")
     table = Table(header_style="bold", box=None, pad_edge=False)

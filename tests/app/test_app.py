@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sys
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 from textual.binding import Binding
+from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
 from tests.app.conftest import MAIN, PARSE, small_stats, write_profile
@@ -122,6 +124,12 @@ async def test_the_palette_offers_every_action(small: Profile) -> None:
     assert {"forward", "export", "help", "quit"} <= actions
 
 
+needs_tomllib = pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="key remapping reads TOML with tomllib (Python 3.11+)"
+)
+
+
+@needs_tomllib
 async def test_a_keymap_file_remaps_by_binding_id(small: Profile, tmp_path: Path) -> None:
     keymap = tmp_path / "keymap.toml"
     keymap.write_text('[keys]\nsort_ncalls = "n"\nno_such_binding = "x"\n')
@@ -140,6 +148,7 @@ def test_every_class_with_keys_has_remappable_ids() -> None:
     assert {"close_help", "export.confirm.yes", "export.confirm.no"} <= ids
 
 
+@needs_tomllib
 async def test_keys_of_modal_screens_can_be_remapped(small: Profile, tmp_path: Path) -> None:
     keymap = tmp_path / "keymap.toml"
     keymap.write_text(
@@ -172,17 +181,25 @@ async def test_paths_load_in_a_worker_behind_a_loading_screen(small_path: Path) 
         assert app.profile is not None and len(app.profile) == len(small_stats())
 
 
-async def test_a_failed_load_exits_with_status_2(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.prof"
+@pytest.mark.parametrize("key", ["q", "ctrl+c"])
+async def test_a_failed_load_is_shown_in_the_app_then_exits_with_status_2(
+    tmp_path: Path, key: str
+) -> None:
+    bad = tmp_path / "bad\x1b]0;title\x07.prof"
     bad.write_bytes(b"{" + b"\x00" * 50)  # starts like pstats, is not
     app = TuiprofApp(paths=[str(bad)])
     async with app.run_test() as pilot:
-        # The app exits on the failure, which may cancel the worker before it returns.
         with contextlib.suppress(WorkerCancelled):
             await app.workers.wait_for_complete()
         await pilot.pause()
+        assert app.load_error is not None
+        assert isinstance(app.screen, LoadingScreen)  # still open, saying why
+        shown = str(app.screen.query_one("#loading-title", Static).content)
+        assert "not a valid pstats file" in shown
+        assert "\\x1b]0;title\\x07" in shown and "\x1b" not in shown
+        await pilot.press(key)
+        await pilot.pause()
     assert app.return_code == 2
-    assert app.load_error is not None
 
 
 async def test_bad_caller_records_are_a_notification_and_the_app_goes_on(

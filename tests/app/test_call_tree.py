@@ -187,3 +187,30 @@ async def test_a_chain_100000_deep_opens_and_renders(tmp_path: Path) -> None:
         assert "99999·" in view.render_line(view.cursor_row + 1 - int(view.scroll_y)).text
         await pilot.press("home", "left")
         assert len(view.rows) == 1
+
+
+async def test_reveal_goes_to_the_heaviest_node_not_the_first_shown(tmp_path: Path) -> None:
+    heavy, light = ("app.py", 30, "heavy"), ("app.py", 40, "light")
+    shared, leaf = ("app.py", 50, "shared"), ("app.py", 60, "leaf")
+    stats = {
+        MAIN: (1, 1, 0.1, 10.0, {}),
+        heavy: (1, 1, 0.1, 3.0, {MAIN: (1, 1, 0.1, 3.0)}),
+        light: (1, 1, 0.1, 0.2, {MAIN: (1, 1, 0.1, 0.2)}),
+        shared: (201, 201, 0.1, 2.4, {heavy: (200, 200, 0.1, 2.35), light: (1, 1, 0.0, 0.05)}),
+        leaf: (201, 201, 2.3, 2.3, {shared: (201, 201, 2.3, 2.3)}),
+    }
+    profile = make_profile(tmp_path, stats)
+    app = TreeApp(profile)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(CallTreeView)
+        await pilot.press("right", "down", "down")  # main open; the cursor on light
+        assert names(view)[view.cursor_row] == "light"
+        await pilot.press("right", "right", "right", "right")  # light, shared open: leaf shown
+        assert names(view) == ["main", "heavy", "light", "shared", "leaf"]
+        await pilot.press("home")
+        assert view.reveal(profile.find(leaf))
+        await pilot.pause()
+        node = view.cursor_node
+        assert node is not None
+        assert [profile.keys[f][2] for f in node.path()] == ["main", "heavy", "shared", "leaf"]
+        assert node.cumtime == pytest.approx(2.3 * 2.35 / 2.4)

@@ -115,7 +115,7 @@ def test_nasty_names_keep_the_line_structure(nasty_file: Path) -> None:
     names = set(re.findall(r"^fn=(.*)$", text, re.M))
     assert len(names) == len(NASTY_NAMES) + 1  # none merged
     # the escaped newline and the literal backslash-n share a name: told apart by line
-    assert {"new\\nline:15", "new\\nline:19", "nul\\0byte"} <= names
+    assert {"new\\nline:15", "new\\nline:19", "nul\\x00byte"} <= names
     parsed = parse_with_gprof2dot(text)
     assert parsed[gprof2dot.SAMPLES] == round(profile.total_time * SCALE)
 

@@ -9,14 +9,22 @@ at once, as pyprof2calltree's ``pstats2entries`` does, 300,000 functions and
 way the data is normalized:
 
 - names and file names holding control characters are escaped
-  (:func:`~tuiprof.export.text.printable`), so a newline cannot end a record;
+  (:func:`~tuiprof.model.names.visible`), so a newline cannot end a record;
 - the pure-Python ``profile`` module's bare call counts become
   ``(n, n, 0, estimate)`` edges, the estimate being the callee's cumulative
   time in proportion to the calls (what gprof2dot assumes too);
 - callers outside the exported functions are dropped (pyprof2calltree would
   fail on them);
 - self times are rounded to whole nanoseconds by largest remainder, so that
-  the self costs add up to the total time exactly, not just nearly.
+  the self costs add up to the total time exactly, not just nearly;
+- unknown call counts (pyinstrument writes -1 for every count: it samples)
+  are written as ``calls=0``, its recorded self times kept; line numbers are
+  plain integers (a ``True`` from a damaged file is 1; one outside 0..2**31
+  is 0);
+- costs are 64-bit in KCachegrind and ``callgrind_annotate``: a profile whose
+  times in nanoseconds would not fit (over 292 years; only a damaged or
+  hostile file says so) is written in a coarser unit, all costs scaled by the
+  same factor, which the event's title states.
 
 **Line data (``.lprof``).** No converter carries line_profiler's timings into
 callgrind; here is how this file does. Callgrind positions costs by line
@@ -47,28 +55,35 @@ from __future__ import annotations
 
 import itertools
 import math
+import sys
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 from pyprof2calltree import CalltreeConverter, Code, Entry, Subentry
 
 from tuiprof import __version__
-from tuiprof.export.text import printable
-from tuiprof.model.names import FunctionKey
+from tuiprof.model.names import FunctionKey, visible
 from tuiprof.model.profile import Profile, RawEdge
 
 SCALE = 1_000_000_000
 """Costs are whole nanoseconds, as pyprof2calltree writes them."""
 
+MAX_COST = 2**63 - 1
+"""The largest cost (or call count) written: a signed 64-bit integer."""
 
-def apportion(seconds: Sequence[float]) -> list[int]:
+MAX_LINE = 2**31 - 1
+"""The largest line number written; callgrind positions are 32-bit in practice."""
+
+
+def apportion(seconds: Sequence[float], scale: float = SCALE) -> list[int]:
     """Whole nanoseconds for each value, summing to the rounded total (largest remainder).
 
     Negative values (the ``profile`` module's calibration can produce them)
-    count as zero: callgrind costs are unsigned.
+    count as zero: callgrind costs are unsigned. ``scale`` is the cost of a
+    second (:func:`cost_scale`).
     """
-    scaled = [max(value, 0.0) * SCALE for value in seconds]
+    scaled = [_positive(value) * scale for value in seconds]
     floors = [math.floor(value) for value in scaled]
     short = round(math.fsum(scaled)) - sum(floors)
     if short > 0:
@@ -78,8 +93,45 @@ def apportion(seconds: Sequence[float]) -> list[int]:
     return floors
 
 
+_TINY = 2.0**-64
+"""Sums are taken of times multiplied by this (exactly), so that no sum overflows."""
+
+
+def _positive(seconds: float) -> float:
+    """A time as a cost can stand for it: negative or NaN is 0, infinity the largest float."""
+    return min(seconds, sys.float_info.max) if seconds > 0 else 0.0
+
+
+def cost_scale(*groups: Iterable[float]) -> float:
+    """The cost of one second: :data:`SCALE`, or less when a figure would overflow.
+
+    Each group is times whose sum no cost exceeds (the self times, the
+    largest cumulative time, the line times).
+    """
+    largest = 0.0  # in units of 2**64 seconds
+    for group in groups:
+        largest = max(largest, math.fsum(_positive(seconds) * _TINY for seconds in group))
+    if largest / _TINY * SCALE <= MAX_COST:
+        return SCALE
+    # Half the range: rounding to whole costs must not carry the sum past it.
+    return (MAX_COST // 2) / largest * _TINY
+
+
+def callgrind_line(line: object) -> int:
+    """A line number as callgrind can hold it: an integer from 0 to :data:`MAX_LINE`."""
+    if not isinstance(line, int):
+        return 0
+    number = int(line)  # True is 1
+    return number if 0 <= number <= MAX_LINE else 0
+
+
+def _count(calls: int) -> int:
+    """A call count for ``calls=``: unknown (-1) is 0, a huge one is capped."""
+    return min(max(calls, 0), MAX_COST)
+
+
 def output_keys(profile: Profile, fids: Sequence[int]) -> dict[int, FunctionKey]:
-    """Keys whose file or name had to be escaped, by function number.
+    """Keys whose file, line or name had to be made safe, by function number.
 
     An escaped key that collides with another function's key gets a suffix,
     so that two functions never merge into one.
@@ -88,15 +140,15 @@ def output_keys(profile: Profile, fids: Sequence[int]) -> dict[int, FunctionKey]
     taken: set[FunctionKey] | None = None
     for fid in fids:
         file, line, name = key = profile.keys[fid]
-        safe = (printable(file), line, printable(name))
-        if safe == key:
+        safe = (visible(file), callgrind_line(line), visible(name))
+        if safe == key and type(line) is int:
             continue
         if taken is None:
             taken = {profile.keys[i] for i in fids}
         candidate, n = safe, 1
-        while candidate in taken:
+        while candidate in taken and candidate != key:  # True == 1: the key itself
             n += 1
-            candidate = (safe[0], line, f"{safe[2]} [{n}]")
+            candidate = (safe[0], safe[1], f"{safe[2]} [{n}]")
         taken.add(candidate)
         renamed[fid] = candidate
     return renamed
@@ -178,12 +230,17 @@ class Entries:
         keys: Sequence[FunctionKey] | dict[int, FunctionKey],
         self_ns: Sequence[int] | dict[int, int],
         calls: CallsByCaller,
+        scale: float = SCALE,
     ) -> None:
         self.profile = profile
         self.order = order
         self.keys = keys
         self.self_ns = self_ns
         self.calls = calls
+        self.ratio = scale / SCALE
+        """pyprof2calltree multiplies by :data:`SCALE`; this brings it to ``scale``."""
+        self.largest = MAX_COST / scale
+        """The longest time a cost can stand for (a damaged file's edge may say more)."""
 
     def __iter__(self) -> Iterator[Any]:
         profile = self.profile
@@ -197,7 +254,7 @@ class Entries:
             if ncalls >= 0:
                 cc = profile.primitive_calls[fid]
                 yield Entry(Code(*keys[fid]), cc, ncalls - cc, tt, profile.cumtime[fid], subentries)
-            else:  # only line_profiler saw it: no cProfile figures
+            else:  # unknown counts (pyinstrument), or only line_profiler saw it
                 yield Entry(Code(*keys[fid]), 0, 0, tt, 0.0, subentries)
 
     def _subentry(self, callee: int, raw: RawEdge) -> Any:
@@ -207,9 +264,21 @@ class Entries:
             # The profile module records a bare call count: the callee's
             # cumulative time in proportion to the calls.
             ncalls = self.profile.ncalls[callee]
-            share = self.profile.cumtime[callee] * raw / ncalls if ncalls > 0 else 0.0
+            share = self.profile.cumtime[callee] * _fraction(raw, ncalls)
             calls, recursive, tt, ct = raw, 0, 0.0, share
-        return Subentry(Code(*self.keys[callee]), calls, recursive, tt, ct)
+        # The inclusive cost is written as int(ct * SCALE): kept in range.
+        ct = min(_positive(ct), self.largest) * self.ratio
+        return Subentry(Code(*self.keys[callee]), _count(calls), recursive, tt, ct)
+
+
+def _fraction(part: int, whole: int) -> float:
+    """``part / whole`` for call counts, 0 without calls, also for counts beyond a float."""
+    if whole <= 0:
+        return 0.0
+    try:
+        return part / whole
+    except OverflowError:
+        return math.inf
 
 
 class _Converter(CalltreeConverter):  # type: ignore[misc]
@@ -229,12 +298,14 @@ class _Converter(CalltreeConverter):  # type: ignore[misc]
         events: list[str],
         summary: list[int],
         line_blocks: list[tuple[FunctionKey, list[tuple[int, int]]]],
+        scale: float = SCALE,
     ) -> None:
         self.shared = shared
         super().__init__(entries)
         self.events = events
         self.summary = summary
         self.line_blocks = line_blocks
+        self.scale = scale
 
     def _populate_code_by_position(self) -> None:
         """Nothing to walk: :attr:`shared` holds the pairs already."""
@@ -250,8 +321,9 @@ class _Converter(CalltreeConverter):  # type: ignore[misc]
         write = out_file.write
         write(f"# callgrind format\nversion: 1\ncreator: tuiprof {__version__}\n")
         write("positions: line\n")
+        titles = _scaled_titles(self.scale)
         for event in self.events:
-            write(f"event: {event} : {_EVENT_TITLES[event]}\n")
+            write(f"event: {event} : {titles[event]}\n")
         write(f"events: {' '.join(self.events)}\n")
         write(f"summary: {' '.join(map(str, self.summary))}\n\n")
         for entry in self.entries:  # already in pyprof2calltree's order
@@ -269,6 +341,16 @@ _EVENT_TITLES = {
 }
 
 
+def _scaled_titles(scale: float) -> dict[str, str]:
+    if scale == SCALE:
+        return _EVENT_TITLES
+    unit = f"1 = {1 / scale:.6g} s: too large for nanoseconds"
+    return {
+        "ns": f"Time ({unit}, cProfile self time)",
+        "line_ns": f"Line time ({unit}, line_profiler)",
+    }
+
+
 def write_callgrind(profile: Profile, out: TextIO, fids: Sequence[int] | None = None) -> None:
     """Write the profile (or the functions ``fids``) as a callgrind file."""
     chosen: Sequence[int] = range(len(profile)) if fids is None else fids
@@ -282,10 +364,15 @@ def write_callgrind(profile: Profile, out: TextIO, fids: Sequence[int] | None = 
     if renamed or fids is not None:
         keys = {fid: renamed.get(fid) or profile.keys[fid] for fid in chosen}
 
-    # Functions only line_profiler saw (call count -1) have no cProfile time.
-    self_ns_list = apportion(
-        [profile.tottime[fid] if profile.ncalls[fid] >= 0 else 0.0 for fid in chosen]
-    )
+    # Functions only line_profiler saw have no cProfile time; pyinstrument's
+    # (call counts -1 too) have their sampled self time.
+    from_pstats = profile.call_data_functions
+    self_seconds = [profile.tottime[fid] if fid < from_pstats else 0.0 for fid in chosen]
+    with_lines = [fid for fid in chosen if fid in profile.lines]
+    timings = [t for fid in with_lines for t in profile.lines[fid].lines]
+    cumtimes = (profile.cumtime[fid] for fid in chosen if fid < from_pstats)
+    scale = cost_scale(self_seconds, [max(cumtimes, default=0.0)], (t.seconds for t in timings))
+    self_ns_list = apportion(self_seconds, scale)
     self_ns: Sequence[int] | dict[int, int] = self_ns_list
     if fids is not None:
         self_ns = dict(zip(chosen, self_ns_list, strict=True))
@@ -293,22 +380,21 @@ def write_callgrind(profile: Profile, out: TextIO, fids: Sequence[int] | None = 
     # pyprof2calltree's order: by file, line and name.
     order = sorted(chosen, key=keys.__getitem__)
     shared = shared_names(map(keys.__getitem__, order))
-    entries = Entries(profile, order, keys, self_ns, CallsByCaller(profile, chosen, inside))
+    calls = CallsByCaller(profile, chosen, inside)
+    entries = Entries(profile, order, keys, self_ns, calls, scale)
 
     events = ["ns"] if profile.has_call_data else []
     summary = [sum(self_ns_list)] if events else []
     line_blocks: list[tuple[FunctionKey, list[tuple[int, int]]]] = []
-    with_lines = [fid for fid in chosen if fid in profile.lines]
     if with_lines:
         events.append("line_ns")
-        timings = [t for fid in with_lines for t in profile.lines[fid].lines]
-        line_ns = iter(apportion([t.seconds for t in timings]))
+        line_ns = iter(apportion([t.seconds for t in timings], scale))
         summary.append(0)
         for fid in with_lines:
-            rows = [(t.line, next(line_ns)) for t in profile.lines[fid].lines]
+            rows = [(callgrind_line(t.line), next(line_ns)) for t in profile.lines[fid].lines]
             summary[-1] += sum(cost for _, cost in rows)
             line_blocks.append((keys[fid], rows))
     if not events:
         events, summary = ["ns"], [0]
 
-    _Converter(entries, shared, events, summary, line_blocks).output(out)
+    _Converter(entries, shared, events, summary, line_blocks, scale).output(out)

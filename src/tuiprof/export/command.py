@@ -10,6 +10,7 @@ from tuiprof.export.atomic import ExportError
 from tuiprof.export.request import ExportFormat, ExportRequest, default_output, export_profile
 from tuiprof.export.scope import ScopeError, find_roots
 from tuiprof.model.loaders import load_profile
+from tuiprof.model.names import visible
 
 EXIT_OK = 0
 EXIT_PROBLEM = 2
@@ -50,10 +51,10 @@ def run_export(options: argparse.Namespace) -> int:
         )
         result = export_profile(profile, request)
     except (ExportError, ScopeError) as error:
-        print(f"tuiprof: {error}", file=sys.stderr)
+        print(f"tuiprof: {visible(str(error))}", file=sys.stderr)
         return EXIT_PROBLEM
     if result.problem is not None:
-        print(f"tuiprof: {result.problem}", file=sys.stderr)
+        print(f"tuiprof: {visible(result.problem)}", file=sys.stderr)
         return EXIT_PROBLEM
-    print(result.path)
+    print(visible(str(result.path)))
     return EXIT_OK

@@ -17,6 +17,7 @@ from tuiprof.export.scope import ScopeError, select
 from tuiprof.model.collector import collector_paused
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.profile import Profile
+from tuiprof.model.subtree import subtree_figures
 
 
 class ExportFormat(enum.Enum):
@@ -83,7 +84,8 @@ def export_profile(profile: Profile, request: ExportRequest) -> ExportResult:
     an :class:`ExportError` too, so callers catch one thing.
     """
     path = request.path
-    check_target(path, force=request.force)
+    inputs = profile.files
+    check_target(path, force=request.force, inputs=inputs)
     try:
         # A profile loaded with its caller records left unchecked: an export
         # without the calls would look complete and be wrong.
@@ -91,7 +93,9 @@ def export_profile(profile: Profile, request: ExportRequest) -> ExportResult:
     except ProfileError as error:
         raise ExportError(str(error)) from None
     try:
-        fids = select(profile, request.roots, request.filter_text)
+        # A subtree's graph shows what ran under its roots: estimated figures.
+        figures = subtree_figures(profile, request.roots) if request.roots else None
+        fids = select(profile, request.roots, request.filter_text, within=figures)
     except ScopeError as error:
         raise ExportError(str(error)) from None
     if not len(profile):
@@ -102,7 +106,10 @@ def export_profile(profile: Profile, request: ExportRequest) -> ExportResult:
         # collector walking them over and over, the export takes a third less.
         with collector_paused():
             write_text_atomic(
-                path, lambda out: write_callgrind(profile, out, fids), force=request.force
+                path,
+                lambda out: write_callgrind(profile, out, fids),
+                force=request.force,
+                inputs=inputs,
             )
         return ExportResult(path)
 
@@ -112,19 +119,20 @@ def export_profile(profile: Profile, request: ExportRequest) -> ExportResult:
                 profile,
                 out,
                 fids,
+                figures=figures,
                 node_threshold=request.node_threshold,
                 edge_threshold=request.edge_threshold,
                 theme=request.theme,
             )
 
     if request.format is ExportFormat.DOT:
-        write_text_atomic(path, graph, force=request.force)
+        write_text_atomic(path, graph, force=request.force, inputs=inputs)
         return ExportResult(path)
 
     dot_program = find_dot()
     if dot_program is None:
         fallback = _dot_beside(path)
-        write_text_atomic(fallback, graph, force=request.force)
+        write_text_atomic(fallback, graph, force=request.force, inputs=inputs)
         problem = (
             f"Graphviz 'dot' is needed for {request.format.value}: wrote {fallback} instead; "
             f"{INSTALL_HINT}, then run: dot -T{request.format.value} {fallback} -o {path}"
@@ -138,6 +146,7 @@ def export_profile(profile: Profile, request: ExportRequest) -> ExportResult:
         path,
         lambda out: render(dot_program, text.getvalue(), image_format, out),
         force=request.force,
+        inputs=inputs,
     )
     return ExportResult(path)
 

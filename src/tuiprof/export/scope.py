@@ -1,17 +1,19 @@
 """Which functions an export covers: all, a subtree, or those a filter shows.
 
-Pure functions over function numbers. The subtree walk is an iterative
-breadth-first search over :meth:`Profile.callee_index`, so a call chain
-thousands of frames deep costs a queue, not Python's recursion limit.
+Pure functions over function numbers. A subtree is what ran under its
+functions, walked as the call tree walks it
+(:func:`~tuiprof.model.subtree.subtree_figures`): never back into the
+functions above them, and with a loop, so a call chain thousands of frames
+deep costs a list, not Python's recursion limit.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
 
 from tuiprof.model.names import search_text
 from tuiprof.model.profile import Profile
+from tuiprof.model.subtree import SubtreeFigures, subtree_figures
 from tuiprof.model.table import FilterError, compile_terms
 
 
@@ -20,20 +22,8 @@ class ScopeError(ValueError):
 
 
 def subtree(profile: Profile, roots: Iterable[int]) -> list[int]:
-    """The roots and every function reachable from them through calls, in number order."""
-    callees = profile.callee_index()
-    seen = bytearray(len(profile))
-    queue: deque[int] = deque()
-    for root in roots:
-        if not seen[root]:
-            seen[root] = 1
-            queue.append(root)
-    while queue:
-        for callee, _edge in callees[queue.popleft()]:
-            if not seen[callee]:
-                seen[callee] = 1
-                queue.append(callee)
-    return [fid for fid, inside in enumerate(seen) if inside]
+    """The roots and every function that ran under them, in number order."""
+    return subtree_figures(profile, list(roots)).functions()
 
 
 def matching(profile: Profile, text: str) -> list[int]:
@@ -75,14 +65,24 @@ def find_roots(profile: Profile, term: str) -> list[int]:
     return found
 
 
-def select(profile: Profile, roots: Iterable[int] = (), filter_text: str = "") -> list[int] | None:
+def select(
+    profile: Profile,
+    roots: Iterable[int] = (),
+    filter_text: str = "",
+    within: SubtreeFigures | None = None,
+) -> list[int] | None:
     """The export's functions: under ``roots`` (if any) and matching the filter (if any).
 
-    None means the whole profile. An empty result is an error: there would be
-    nothing to export.
+    ``within``, the roots' subtree if already worked out, saves walking it
+    again. None means the whole profile. An empty result is an error: there
+    would be nothing to export.
     """
     root_list = list(roots)
-    chosen: list[int] | None = subtree(profile, root_list) if root_list else None
+    chosen: list[int] | None = None
+    if within is not None:
+        chosen = within.functions()
+    elif root_list:
+        chosen = subtree(profile, root_list)
     if filter_text.split():
         shown = matching(profile, filter_text)
         if chosen is not None:

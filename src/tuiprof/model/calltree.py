@@ -1,11 +1,16 @@
 """The call tree: from the roots down, one caller→callee edge per step.
 
 pstats keeps only caller→callee totals, so a tree node's figures are exact
-only while its whole function sits under it: a root holds its function's own
-figures, and its children hold their edges' own figures. Below a node that
-holds only part of its function (its function was also called from
-elsewhere), the edge figures are scaled by that part and flagged
-``estimated``. A callee already on the path from the root (recursion, or a
+only while its whole function sits under it. A root holds the calls of its
+function that no recorded caller accounts for (:meth:`Profile.roots`): all of
+its primitive calls, and then its function's own figures, or a share of them,
+estimated. A node that holds all of its function's primitive calls and
+cumulative time holds the whole function, recursion or not: its children hold
+their edges' own figures. Below a node that holds only part of its function
+(its function was also called from elsewhere), the edge figures are scaled by
+that part and flagged ``estimated``. The ``profile`` module records a caller
+edge as a bare call count: its time is estimated from its share of the
+callee's calls. A callee already on the path from the root (recursion, or a
 cycle) is flagged ``recursive`` and is never expanded.
 
 Every walk here is a loop, never a recursive call: a call chain can be
@@ -14,11 +19,13 @@ Every walk here is a loop, never a recursive call: a call chain can be
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from tuiprof.model.profile import Profile
+from tuiprof.model.profile import Profile, RawEdge
+from tuiprof.model.shares import WHOLE, edge_share
+from tuiprof.model.tree_paths import heaviest_path
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -40,7 +47,14 @@ class TreeNode:
     recursive: bool
     """True when ``fid`` is already on the path above: never expanded."""
     timed: bool = True
-    """False for the ``profile`` module's bare call counts (no times known)."""
+    """False when no time is known or can be estimated (a function with no calls)."""
+    share: float = 1.0
+    """The part of its function's cumulative time this node holds, 0 to 1."""
+
+    @property
+    def whole(self) -> bool:
+        """Does the node hold all of its function, exactly? Then its children are exact."""
+        return not self.estimated and self.share >= WHOLE
 
     def path(self) -> list[int]:
         """Function numbers from the root down to this node."""
@@ -54,46 +68,59 @@ class TreeNode:
 
 
 class CallTree:
-    """Builds tree nodes on demand from a profile; children are cached per node."""
+    """Builds tree nodes on demand from a profile; children are cached per node.
 
-    def __init__(self, profile: Profile) -> None:
+    The one model behind the tree view, the hot path, ``tuiprof tree`` and
+    the subtree exports.
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        callees: Callable[[int], Sequence[tuple[int, RawEdge]]] | None = None,
+    ) -> None:
+        """``callees`` gives a function's callee edges (default: the callee index)."""
         self.profile = profile
+        self.callees = callees if callees is not None else self._indexed
         self._roots: list[TreeNode] | None = None
         self._children: dict[int, list[TreeNode]] = {}
         # id(node) -> node keeps each cached node alive, so ids are never reused.
         self._alive: dict[int, TreeNode] = {}
 
+    def _indexed(self, fid: int) -> Sequence[tuple[int, RawEdge]]:
+        return self.profile.callee_index()[fid]
+
     def roots(self) -> list[TreeNode]:
-        """The functions nobody called, largest cumulative time first, with their own figures."""
+        """Where calls enter the profile, largest first (see :meth:`Profile.roots`)."""
         if self._roots is None:
             p = self.profile
-            self._roots = [
-                TreeNode(
-                    fid,
-                    None,
-                    0,
-                    float(p.ncalls[fid]),
-                    p.tottime[fid],
-                    p.cumtime[fid],
-                    estimated=False,
-                    recursive=False,
+            nodes = []
+            for fid in p.roots():
+                share = p.root_share(fid)
+                calls = p.root_calls(fid) or p.primitive_calls[fid]
+                nodes.append(
+                    TreeNode(
+                        fid,
+                        None,
+                        0,
+                        float(calls),
+                        p.tottime[fid] * share,
+                        p.cumtime[fid] * share,
+                        estimated=share < WHOLE,
+                        recursive=False,
+                        share=share,
+                    )
                 )
-                for fid in p.roots()
-            ]
+            self._roots = nodes
         return self._roots
 
     def is_whole(self, node: TreeNode) -> bool:
-        """Does this node hold all of its function's calls and time, exactly?"""
-        p = self.profile
-        return (
-            not node.estimated
-            and node.ncalls == p.ncalls[node.fid]
-            and node.cumtime == p.cumtime[node.fid]
-        )
+        """Does this node hold all of its function's primitive calls and time, exactly?"""
+        return node.whole
 
     def has_children(self, node: TreeNode) -> bool:
         """Can this node be expanded? (Cheap: no nodes are built.)"""
-        return not node.recursive and bool(self.profile.callee_index()[node.fid])
+        return not node.recursive and bool(self.callees(node.fid))
 
     def children(self, node: TreeNode, on_path: set[int] | None = None) -> list[TreeNode]:
         """The callees of the node's function along this path, largest cumtime first.
@@ -109,29 +136,43 @@ class CallTree:
         p = self.profile
         if on_path is None:
             on_path = set(node.path())
-        fid = node.fid
-        exact = self.is_whole(node)
-        share = 1.0 if exact else _share(node, p.cumtime[fid], p.ncalls[fid])
+        exact = node.whole
+        part = 1.0 if exact else node.share
         depth = node.depth + 1
+        fid = node.fid
+        tottime, cumtime, primitive = p.tottime, p.cumtime, p.primitive_calls
         kids: list[TreeNode] = []
         append = kids.append
-        for callee, raw in p.callee_index()[fid]:
+        for callee, raw in self.callees(fid):
             if isinstance(raw, tuple):
-                nc, _cc, tt, ct = raw
-                timed = True
+                # edge_share's rule for timed edges, inlined: a node of 10,000
+                # children builds them all.
+                nc, cc, tt, ct = raw
+                function_time = cumtime[callee]
+                if cc >= primitive[callee] and ct >= function_time * WHOLE:
+                    share = 1.0
+                elif function_time > 0:
+                    share = min(max(ct / function_time, 0.0), 1.0)
+                else:
+                    share = edge_share(p, fid, callee, raw)
+                estimated = not exact
             else:
-                nc, tt, ct, timed = raw, 0.0, 0.0, False
+                share = edge_share(p, fid, callee, raw)
+                # The profile module: no times on the edge, only its calls.
+                nc, tt, ct = raw, tottime[callee] * share, cumtime[callee] * share
+                estimated = not exact or share < WHOLE
             append(
                 TreeNode(
                     callee,
                     node,
                     depth,
-                    nc * share,
-                    tt * share,
-                    ct * share,
-                    not exact,
+                    nc * part,
+                    tt * part,
+                    ct * part,
+                    estimated,
                     callee in on_path,
-                    timed,
+                    True,
+                    share * part,
                 )
             )
         kids.sort(key=_by_cumtime_then_calls)
@@ -159,16 +200,43 @@ class CallTree:
             on_path.add(best.fid)
             node = best
 
+    def under(self, fid: int) -> TreeNode:
+        """A node holding all of ``fid``, placed where its heaviest node is.
 
-def _share(node: TreeNode, function_cumtime: float, function_ncalls: int) -> float:
-    """The part of its function that a node holds, between 0 and 1."""
-    if function_cumtime > 0 and node.timed:
-        share = node.cumtime / function_cumtime
-    elif function_ncalls > 0:
-        share = node.ncalls / function_ncalls
-    else:
-        share = 0.0
-    return min(max(share, 0.0), 1.0)
+        What ran under a function: its children are its callees with their
+        edges' own figures, and the functions above its heaviest node (from
+        :func:`~tuiprof.model.tree_paths.heaviest_path`) are its ancestors,
+        so that walking down never climbs back into them (a lazy import in
+        ``fid`` reaches ``exec``, which ran the script: it is marked
+        recursive there, not opened again). Shared by ``tuiprof tree --root``
+        and the subtree exports.
+        """
+        p = self.profile
+        fids = heaviest_path(p, fid)
+        parent = self.follow(fids)[-2] if fids is not None and len(fids) > 1 else None
+        return TreeNode(
+            fid,
+            parent,
+            0 if parent is None else parent.depth + 1,
+            float(p.ncalls[fid]),
+            p.tottime[fid],
+            p.cumtime[fid],
+            estimated=False,
+            recursive=False,
+        )
+
+    def follow(self, fids: Sequence[int]) -> list[TreeNode]:
+        """The nodes along a path of function numbers starting at a root."""
+        root = next((node for node in self.roots() if node.fid == fids[0]), None)
+        if root is None:
+            raise ValueError("the path does not start at a root")
+        nodes = [root]
+        on_path = {root.fid}
+        for fid in fids[1:]:
+            kids = self.children(nodes[-1], on_path)
+            nodes.append(next(kid for kid in kids if kid.fid == fid and not kid.recursive))
+            on_path.add(fid)
+        return nodes
 
 
 def _by_cumtime_then_calls(node: TreeNode) -> tuple[float, float]:

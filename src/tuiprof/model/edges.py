@@ -1,4 +1,5 @@
-"""Checking pstats' caller records: 1.5 million of them in a big profile.
+"""Checking pstats' caller records (1.5 million of them in a big profile), and
+the bounds every number of a profile is held to.
 
 The loader checks every function's own numbers before the first screen; the
 caller records are only needed once callers, callees or the call tree are
@@ -16,41 +17,77 @@ from typing import Any
 
 from tuiprof.model.errors import ProfileError
 
+LINE_LIMIT = 2**31 - 1
+"""Line numbers are C ints in CPython: 0 to this."""
+LINE_PROBLEM = "has line numbers that are not real (negative or over 2**31)"
+COUNT_LIMIT = 2**63
+"""Call counts and hits stay below this in size (cProfile counts in 64 bits)."""
+TIME_LIMIT = 1e12
+"""Times stay within this many seconds (31,000 years) of zero, so that every
+figure made from them (nanoseconds, sums, percentages) stays a finite float."""
+TIME_PROBLEM = "has times too large to be real (over 10**12 seconds)"
+
 
 def check_callers(path: str, callers: Sequence[Any]) -> None:
     """Each caller key is a ``(file, line, name)`` triple, each edge ``(nc, cc, tt, ct)``.
 
     Raises :class:`ProfileError` naming ``path`` on the first kind of problem
-    found. One C-level ``sum`` per column does the work of a type check: a
-    float among the counts makes the sum a float, a non-number makes it raise,
-    a NaN or infinity stays in it. The element types of caller keys are not
-    checked one by one (that alone would cost a quarter of the decoding time);
-    names are shown with ``str``.
+    found. One C-level pass per column does the work: ``set(map(type, …))``
+    for types, ``sum`` for finiteness (a NaN or infinity stays in it),
+    ``min``/``max`` for bounds.
     """
     # Also the one check that each function's callers are a dictionary.
     if not set(map(type, callers)) <= {dict}:
         raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
-    try:
-        if not set(map(len, itertools.chain.from_iterable(callers))) <= {3}:
-            raise TypeError
-    except TypeError:
-        raise ProfileError(path, "has a caller that is not a (file, line, name) key") from None
-    edges: list[Any] = list(itertools.chain.from_iterable(map(dict.values, callers)))
+    # marshal can make every function share one callers dictionary: a file
+    # of kilobytes would then hold millions of edges.
+    filled = list(filter(None, callers))
+    if len(set(map(id, filled))) != len(filled):
+        raise ProfileError(path, "has functions sharing one callers record (a crafted file?)")
+    _check_caller_keys(path, list(itertools.chain.from_iterable(filled)))
+    edges: list[Any] = list(itertools.chain.from_iterable(map(dict.values, filled)))
     if not edges:
         return
     kinds = set(map(type, edges))
     if not kinds <= {tuple, int}:
         raise ProfileError(path, "has caller records of an unexpected shape")
+    bare = edges if kinds == {int} else [edge for edge in edges if type(edge) is int]
+    if bare and not (min(bare) >= -COUNT_LIMIT and max(bare) < COUNT_LIMIT):
+        raise ProfileError(path, "has call counts too large to be real (2**63 or more)")
     timed = edges if kinds == {tuple} else [edge for edge in edges if type(edge) is tuple]
     if not timed:
         return
     if set(map(len, timed)) != {4}:
         raise ProfileError(path, "has caller records of an unexpected shape")
+    _check_edge_figures(path, timed)
+
+
+def _check_caller_keys(path: str, keys: list[Any]) -> None:
+    problem = "has a caller that is not a (file, line, name) key"
+    if not keys:
+        return
+    if not set(map(type, keys)) <= {tuple}:
+        raise ProfileError(path, problem)
     try:
-        counts = sum(map(operator.itemgetter(0), timed)) + sum(map(operator.itemgetter(1), timed))
+        files, lines, names = zip(*keys, strict=True)
+    except ValueError:
+        raise ProfileError(path, problem) from None
+    if not (set(map(type, files)) == {str} and set(map(type, names)) == {str}):
+        raise ProfileError(path, problem)
+    if not set(map(type, lines)) <= {int}:
+        raise ProfileError(path, problem)
+    if not (min(lines) >= 0 and max(lines) <= LINE_LIMIT):
+        raise ProfileError(path, LINE_PROBLEM)
+
+
+def _check_edge_figures(path: str, timed: list[tuple[Any, ...]]) -> None:
+    columns = [list(map(operator.itemgetter(i), timed)) for i in range(4)]
+    if any(bool in set(map(type, column)) for column in columns):
+        raise ProfileError(path, "has times or counts that are not numbers")
+    try:
+        counts = sum(columns[0]) + sum(columns[1])
         # Only finiteness matters here, not pstats' exact rounding.
-        times = sum(map(operator.itemgetter(2), timed), 0.0)
-        times += sum(map(operator.itemgetter(3), timed), 0.0)
+        times = sum(columns[2], 0.0) + sum(columns[3], 0.0)
     except TypeError:
         raise ProfileError(path, "has times or counts that are not numbers") from None
     except OverflowError:  # an integer too big for a float among the times
@@ -59,3 +96,13 @@ def check_callers(path: str, callers: Sequence[Any]) -> None:
         raise ProfileError(path, "has call counts that are not integers")
     if not isinstance(times, float) or not math.isfinite(times):
         raise ProfileError(path, "has times that are not finite numbers (NaN or infinity)")
+    if not (
+        min(min(columns[0]), min(columns[1])) >= -COUNT_LIMIT
+        and max(max(columns[0]), max(columns[1])) < COUNT_LIMIT
+    ):
+        raise ProfileError(path, "has call counts too large to be real (2**63 or more)")
+    if not (
+        min(min(columns[2]), min(columns[3])) >= -TIME_LIMIT
+        and max(max(columns[2]), max(columns[3])) <= TIME_LIMIT
+    ):
+        raise ProfileError(path, TIME_PROBLEM)

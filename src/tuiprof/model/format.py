@@ -74,4 +74,18 @@ def format_per_call(
     """Time per call: blank with no calls (as pstats prints it), ``?`` when unknown."""
     if calls < 0:
         return "?"
-    return time_text(seconds / calls) if calls else ""
+    return time_text(per_call(seconds, calls)) if calls else ""
+
+
+def per_call(seconds: float, calls: int) -> float:
+    """Time per call as pstats prints it: 0 when there were no calls.
+
+    A count too big for a float (a damaged file can hold one) makes the share
+    0 rather than an ``OverflowError`` in the middle of drawing a table.
+    """
+    if calls <= 0:
+        return 0.0
+    try:
+        return seconds / calls
+    except OverflowError:
+        return 0.0

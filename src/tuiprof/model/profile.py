@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import operator
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from tuiprof.model.collector import collector_paused
 from tuiprof.model.edges import check_callers
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.names import FunctionKey, label
+from tuiprof.model.sums import sum_in_order
 
 RawEdge = tuple[int, int, float, float] | int
 """An edge as pstats stores it inside ``callers``: ``(nc, cc, tt, ct)``, or a bare
@@ -73,8 +75,8 @@ class FunctionLines:
 
     @property
     def total(self) -> float:
-        """The function's time: the sum of its lines, as line_profiler reports it."""
-        return sum(t.seconds for t in self.lines)
+        """The function's time: its lines' times added in order (:mod:`tuiprof.model.sums`)."""
+        return sum_in_order(t.seconds for t in self.lines)
 
     @property
     def hits(self) -> int:
@@ -134,12 +136,24 @@ class Profile:
     _index: dict[FunctionKey, int] | None = field(default=None, repr=False)
     _callees: list[list[tuple[int, RawEdge]]] | None = field(default=None, repr=False)
     _labels: list[str] | None = field(default=None, repr=False)
-    _called: bytearray = field(default_factory=bytearray, repr=False)
-    """Per function, 1 when another function in the profile called it."""
+    _unaccounted: list[int] = field(default_factory=list, repr=False)
+    """Per function, the calls that no caller in the profile accounts for."""
+    _roots: list[int] | None = field(default=None, repr=False)
+    _roots_counted: bool = field(default=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _edge_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _decoded: object = field(default=None, repr=False)
     """The loader's decoded data, kept until :meth:`check_edges` (see :meth:`defer_edge_check`)."""
+
+    call_data_functions: int = field(init=False)
+    """How many functions came from pstats files (set when the profile is made).
+
+    The loader appends the functions only line_profiler saw after these: a
+    call count of -1 alone cannot tell them from pyinstrument's functions,
+    whose every count is -1 but whose times are recorded."""
+
+    def __post_init__(self) -> None:
+        self.call_data_functions = len(self.keys) if self.has_call_data else 0
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -254,29 +268,87 @@ class Profile:
         )
         raws = itertools.chain.from_iterable(map(dict.values, callers_raw))
         callees: list[list[tuple[int, RawEdge]]] = [[] for _ in self.keys]
-        called = bytearray(len(self.keys))
+        outside: list[tuple[int, RawEdge]] = []
         for caller, callee, raw in zip(callers, callee_ids, raws, strict=True):
             if caller is not None:
                 callees[caller].append((callee, raw))
-                if caller != callee:
-                    called[callee] = 1
-        self._called = called
+            else:
+                outside.append((callee, raw))
+        self.count_roots(outside)
         return callees
 
-    def roots(self) -> list[int]:
-        """Functions nobody else in the profile called: where the call tree starts.
+    def count_roots(self, outside: list[tuple[int, RawEdge]]) -> None:
+        """Count each function's unaccounted calls, given the edges from outside the profile."""
+        if not self._roots_counted:
+            self._unaccounted = self._count_unaccounted(outside)
+            self._roots_counted = True
 
-        Worked out with the callee index, in the same pass over the edges.
-        When every function has a caller (a profile of one big cycle), the
-        function with the largest cumulative time stands in as the root.
+    def _count_unaccounted(self, outside: list[tuple[int, RawEdge]]) -> list[int]:
+        """Per function, its calls minus those its callers in the profile made.
+
+        Every call cProfile records with a caller is counted in that caller's
+        edge too, so what is left are the calls made from outside the
+        profile: ``python -m cProfile``'s one ``exec``, ``runcall``'s function.
         """
-        self.callee_index()
-        called = self._called
-        roots = [fid for fid in range(len(self.keys)) if not called[fid]]
+        callers_raw = self.callers_raw
+        first = operator.itemgetter(0)
+        try:
+            # One C-level sum per function; a bare count (the profile module's)
+            # makes the item getter fail, and the slow loop below does it.
+            per_function: Iterable[Iterable[int]] = map(
+                map,  # type: ignore[arg-type]
+                itertools.repeat(first),
+                map(dict.values, callers_raw),
+            )
+            made = list(map(sum, per_function))
+        except TypeError:
+            made = [sum(map(_edge_calls, record.values())) for record in callers_raw]
+        for callee, raw in outside:
+            made[callee] -= _edge_calls(raw)
+        return list(map(operator.sub, self.ncalls, made))
+
+    def root_calls(self, fid: int) -> int:
+        """The primitive calls of ``fid`` that its callers in the profile do not account for."""
+        if not self._roots_counted:
+            self.callee_index()
+        if not self._unaccounted:
+            return 0
+        return max(0, min(self._unaccounted[fid], self.primitive_calls[fid]))
+
+    def roots(self) -> list[int]:
+        """Where the call tree starts: functions with calls no recorded caller accounts for.
+
+        For ``python -m cProfile -o`` that is the one ``exec`` running the
+        script (nested ``exec`` calls of imports have callers) and the
+        profiler's ``disable``; for ``runcall`` its function. Largest root
+        cumulative time first (its share, :meth:`root_share`, of its cumulative
+        time). When every call has a caller (a profile of one big cycle), the
+        function with the largest cumulative time stands in as the root.
+        Worked out once, with the callee index.
+        """
+        if not self._roots_counted:
+            self.callee_index()
+        if self._roots is not None:
+            return list(self._roots)
+        unaccounted = self._unaccounted
+        roots = [
+            fid
+            for fid in itertools.compress(range(len(unaccounted)), map((0).__lt__, unaccounted))
+            if self.primitive_calls[fid] > 0
+        ]
         if not roots and self.keys:
             roots = [max(range(len(self.keys)), key=self.cumtime.__getitem__)]
-        roots.sort(key=self.cumtime.__getitem__, reverse=True)
-        return roots
+        roots.sort(key=lambda fid: (-self.root_share(fid) * self.cumtime[fid], fid))
+        self._roots = roots
+        return list(roots)
+
+    def root_share(self, fid: int) -> float:
+        """The part of ``fid`` its root holds: unaccounted primitive calls over primitive calls."""
+        primitive = self.primitive_calls[fid]
+        calls = self.root_calls(fid)
+        if primitive <= 0 or calls <= 0 or calls >= primitive:
+            return 1.0
+        return calls / primitive
 
     def __repr__(self) -> str:
         # Short on purpose: a default repr would spell out millions of edges
@@ -299,3 +371,7 @@ class Profile:
             )
             for i in chosen
         }
+
+
+def _edge_calls(raw: RawEdge) -> int:
+    return raw[0] if isinstance(raw, tuple) else raw

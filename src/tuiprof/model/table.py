@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tuiprof.model.format import per_call as per_call  # the sort keys and the edge tables share it
 from tuiprof.model.names import (
     FunctionKey,
     is_builtin,
@@ -49,11 +50,6 @@ _TITLES = {
     SortKey.NAME: "name",
     SortKey.FILE: "file",
 }
-
-
-def per_call(time: float, calls: int) -> float:
-    """Time per call as pstats prints it: 0 when there were no calls."""
-    return time / calls if calls > 0 else 0.0
 
 
 def sort_key_function(profile: Profile, key: SortKey) -> Callable[[int], Any]:

@@ -34,6 +34,7 @@ from tuiprof.export.request import (
     default_output,
     export_profile,
 )
+from tuiprof.model.names import visible, visible_name
 from tuiprof.model.profile import Profile
 
 FORMAT_TITLES = {
@@ -74,7 +75,7 @@ class ConfirmOverwrite(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"{self.path} exists. Overwrite it?", markup=False)
+            yield Label(visible(f"{self.path} exists. Overwrite it?"), markup=False)
             with Horizontal():
                 yield Button("Overwrite (y)", variant="error", id="yes")
                 yield Button("Keep it (n)", variant="primary", id="no")
@@ -196,7 +197,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     def _selected_name(self) -> str:
         assert self.selected is not None
-        name = self.profile.keys[self.selected][2]
+        name = visible_name(self.profile.keys[self.selected])
         return name if len(name) <= 40 else name[:39] + "…"
 
     @on(RadioSet.Changed, "#format")
@@ -286,17 +287,25 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def _done(self, request: ExportRequest, result: ExportResult) -> None:
         self._writing = False
         if result.problem is not None:
-            self.app.notify(result.problem, title="Export", severity="warning", timeout=12)
+            self.app.notify(
+                visible(result.problem),
+                title="Export",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
         else:
-            self.app.notify(f"Wrote {result.path}", title="Export")
+            self.app.notify(visible(f"Wrote {result.path}"), title="Export", markup=False)
         self.dismiss(replace(request, path=result.path))
 
     def _failed(self, message: str) -> None:
         self._writing = False
         self._show_error(message)
-        self.app.notify(message, title="Export failed", severity="error", timeout=10)
+        self.app.notify(
+            visible(message), title="Export failed", severity="error", timeout=10, markup=False
+        )
 
     def _show_error(self, message: str) -> None:
         error = self.query_one("#error", Label)
-        error.update(message)
+        error.update(Content(visible(message)))
         error.set_class(bool(message), "shown")

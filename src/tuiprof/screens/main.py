@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, Static
 
 from tuiprof.messages import FunctionChosen, FunctionHighlighted
+from tuiprof.model.names import visible
 from tuiprof.model.profile import Profile
 from tuiprof.model.table import FilterError, SortKey
 from tuiprof.views.call_tree import CallTreeView
@@ -190,7 +191,8 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.table.focus()
         if self.profile.warnings:
-            self.notify("\n".join(self.profile.warnings), severity="warning", timeout=8)
+            warnings = "\n".join(map(visible, self.profile.warnings))
+            self.notify(warnings, severity="warning", timeout=8, markup=False)
         self.refresh_status()
         self.history_bar.show(self.tuiprof.history)
         self.call_after_refresh(self.tuiprof.warm, self.table.model)
@@ -387,7 +389,9 @@ class MainScreen(Screen[None]):
         except FilterError as error:
             self.filter_input.add_class("-invalid")
             if self._filter_valid:
-                self.notify(str(error), title="Filter", severity="error", timeout=4)
+                self.notify(
+                    visible(str(error)), title="Filter", severity="error", timeout=4, markup=False
+                )
             self._filter_valid = False
             return
         self._filter_valid = True

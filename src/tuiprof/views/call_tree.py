@@ -20,6 +20,7 @@ from textual.strip import Strip
 from tuiprof.model.calltree import CallTree, TreeNode, TreeRows
 from tuiprof.model.format import format_percent, format_time
 from tuiprof.model.profile import Profile
+from tuiprof.model.tree_paths import heaviest_path
 from tuiprof.views.counts import count_widths
 from tuiprof.views.cursor_lines import CursorLinesView, cursor_bindings, fit
 
@@ -58,7 +59,8 @@ def node_cells(profile: Profile, node: TreeNode) -> tuple[str, str, str, str]:
 class CallTreeView(CursorLinesView):
     """The call tree of a profile, one row per node, opened on demand.
 
-    Figures one level below a function are the edge's own; deeper ones are
+    Roots hold the calls no recorded caller accounts for; figures below a
+    node holding its whole function are the edge's own; others are
     estimates (pstats keeps only caller→callee totals) and read ``~``.
     A callee already on the path (recursion, a cycle) is marked ``↻`` and
     never opened.
@@ -242,45 +244,29 @@ class CallTreeView(CursorLinesView):
         self.post_message(self.FunctionChosen(self.rows.rows[row].fid))
 
     def reveal(self, fid: int) -> bool:
-        """Put the cursor on a row of ``fid``, opening a path down to it if needed.
+        """Put the cursor on the heaviest node of ``fid``, opening the path down to it.
 
-        The path goes up from ``fid`` through its largest callers to a root.
-        Returns False when no such path exists.
+        The path is :func:`~tuiprof.model.tree_paths.heaviest_path`'s.
+        Returns False when no root leads to ``fid``.
         """
         if fid < 0 or fid >= len(self.profile.keys):
             return False
         current = self.cursor_node
         if current is not None and current.fid == fid:
             return True
-        row = self.rows.index_of_fid(fid)
-        if row < 0:
-            row = self._open_path_to(fid)
-        if row < 0:
-            return False
-        self.move_cursor(row)
-        return True
-
-    def _open_path_to(self, fid: int) -> int:
-        roots = {node.fid: i for i, node in enumerate(self.rows.rows) if node.depth == 0}
-        chain = [fid]
-        seen = {fid}
-        while chain[-1] not in roots:
-            callers = [e for e in self.profile.callers(chain[-1]) if e.other not in seen]
-            callers = [e for e in callers if e.other >= 0]
-            if not callers:
-                return -1
-            best = max(callers, key=lambda e: e.cumtime)
-            chain.append(best.other)
-            seen.add(best.other)
-        chain.reverse()
-        row = roots[chain[0]]
-        path = [self.rows.rows[row]]
-        for step in chain[1:]:
-            kids = self.call_tree.children(path[-1])
-            path.append(next(k for k in kids if k.fid == step))
+        fids = heaviest_path(self.profile, fid)
+        if fids is None:
+            # No root leads to it (a cycle no call entered): a row showing it, if any.
+            row = self.rows.index_of_fid(fid)
+            if row >= 0:
+                self.move_cursor(row)
+            return row >= 0
+        path = self.call_tree.follow(fids)
+        row = next(i for i, node in enumerate(self.rows.rows) if node is path[0])
         last = self.rows.open_path(row, path)
         self.rows_changed()
-        return last
+        self.move_cursor(last)
+        return True
 
 
 def _fit_right(text: str, width: int) -> str:

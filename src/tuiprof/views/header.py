@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tuiprof.model.format import format_time
+from tuiprof.model.names import visible
 from tuiprof.model.profile import Profile
 from tuiprof.model.table import TableQuery
 
@@ -49,7 +50,7 @@ class StatusHeader(Static):
 
     def show(self, query: TableQuery, shown: int, view: str, percent: bool) -> None:
         p = self.profile
-        names = ", ".join(os.path.basename(f) for f in p.files) or "(no file)"
+        names = ", ".join(visible(os.path.basename(f)) for f in p.files) or "(no file)"
         top = Text(no_wrap=True, overflow="ellipsis")
         top.append(f" {names}", style="bold")
         top.append(f"  total {format_time(p.total_time)}  {len(p)} functions")

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tuiprof.model.history import History
+from tuiprof.model.names import visible_name
 from tuiprof.model.profile import Profile
 
 SEPARATOR = " › "
@@ -39,7 +40,7 @@ class HistoryBar(Static):
         for index, fid in enumerate(entries):
             if index:
                 text.append(SEPARATOR)
-            name = self.profile.keys[fid][2] if 0 <= fid < len(self.profile) else "?"
+            name = visible_name(self.profile.keys[fid]) if 0 <= fid < len(self.profile) else "?"
             text.append(name, style="bold reverse" if index == current else "")
         if history.position - current + len(entries) < len(history.entries):
             text.append(" …")

@@ -22,6 +22,7 @@ from textual.highlight import highlight
 from textual.strip import Strip
 
 from tuiprof.model.format import format_percent, format_time
+from tuiprof.model.names import visible, visible_source
 from tuiprof.model.profile import LineTiming, Profile
 from tuiprof.model.source import LookupKind, SourceFinder, SourceText
 from tuiprof.views.cursor_lines import CachedLinesView, fit
@@ -220,7 +221,7 @@ class SourceView(CachedLinesView, can_focus=True):
             return cached
         # A long file: plain now, highlighted when a thread has lexed it.
         self._highlight_in_thread(text)
-        return [Content(line) for line in text.lines]
+        return [Content(visible_source(line)) for line in text.lines]
 
     @work(thread=True, exclusive=True, group="highlight")
     def _highlight_in_thread(self, text: SourceText) -> None:
@@ -321,9 +322,10 @@ class SourceView(CachedLinesView, can_focus=True):
 
 
 def _highlight_lines(lines: tuple[str, ...]) -> list[Content]:
-    code = highlight("\n".join(lines), language="python")
+    code = highlight("\n".join(map(visible_source, lines)), language="python")
     return code.split("\n", allow_blank=True)[: len(lines)]
 
 
 def _text_strip(text: str, width: int, style: Style) -> Strip:
-    return Strip([Segment(fit(text, width), style)]).crop_extend(0, width, style)
+    # Names, paths and messages from the profile: shown, never sent to the terminal.
+    return Strip([Segment(fit(visible(text), width), style)]).crop_extend(0, width, style)

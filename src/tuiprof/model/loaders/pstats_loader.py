@@ -7,19 +7,26 @@ the load stays close to the cost of ``marshal.loads`` itself.
 
 from __future__ import annotations
 
-import functools
-import marshal
 import math
-import operator
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import CodeType
 from typing import Any
 
-from tuiprof.model.edges import check_callers
+from tuiprof.model.edges import (
+    COUNT_LIMIT,
+    LINE_LIMIT,
+    LINE_PROBLEM,
+    TIME_LIMIT,
+    TIME_PROBLEM,
+    check_callers,
+)
 from tuiprof.model.errors import ProfileError
+from tuiprof.model.marshal_decode import decode
 from tuiprof.model.names import FunctionKey
 from tuiprof.model.profile import RawCallers
+from tuiprof.model.safe_marshal import CodePlaceholder, MarshalError
+from tuiprof.model.sums import sum_in_order
 
 RawStats = dict[FunctionKey, tuple[int, int, float, float, RawCallers]]
 
@@ -49,18 +56,20 @@ class PstatsPart:
 def parse_pstats_part(path: str, data: bytes, *, check_edges: bool = True) -> PstatsPart:
     """Decode and check a pstats file's bytes.
 
-    ``marshal`` builds data but never runs it, so even a file holding a code
-    object is safe to decode. The caller should pause the garbage collector
-    around this call: a profile is millions of small containers. With
-    ``check_edges=False`` the caller records (five in six of a big file's
-    objects) are left unchecked, for a first screen that does not show them.
+    :func:`~tuiprof.model.marshal_decode.decode` never runs, crashes on or
+    over-allocates for anything in the file. The caller should pause the
+    garbage collector around this call: a profile is millions of small
+    containers. With ``check_edges=False`` the caller records (five in six of
+    a big file's objects) are left unchecked, for a first screen that does not
+    show them.
     """
     try:
-        stats = marshal.loads(data)
-    except EOFError:
-        raise ProfileError(path, "is truncated (the pstats data ends too early)") from None
-    except (ValueError, TypeError):
-        raise ProfileError(path, "is not a valid pstats file (bad marshal data)") from None
+        decoded = decode(data)
+    except MarshalError as error:
+        if error.truncated:
+            raise ProfileError(path, "is truncated (the pstats data ends too early)") from None
+        raise ProfileError(path, f"is not a valid pstats file ({error.problem})") from None
+    stats = decoded.value
     if not isinstance(stats, dict):
         kind = type(stats).__name__
         raise ProfileError(path, f"holds marshal data of type {kind}, not a pstats dictionary")
@@ -69,10 +78,15 @@ def parse_pstats_part(path: str, data: bytes, *, check_edges: bool = True) -> Ps
         stats = dict(stats)
         del stats[SAMPLED_MARKER]
         warnings.append(f"{path}: sampled profile; call counts are sample counts")
-    if not _keys_are_plain(path, stats):
-        # The pure-Python profile module can leave a code object inside a key.
-        # Rare, so the slow path may rebuild every key and every caller reference.
-        stats = {_fix_key(path, key): _fix_value(path, value) for key, value in stats.items()}
+    if not _keys_are_plain(path, stats) or decoded.python2 or decoded.has_code:
+        # A code object inside a key (the pure-Python profile module), or
+        # Python 2's byte strings. Rare, so the slow path may rebuild every
+        # key and every caller reference.
+        python2 = decoded.python2
+        stats = {
+            _fix_key(path, key, python2): _fix_value(path, value, python2)
+            for key, value in stats.items()
+        }
     columns = _columns(path, stats)
     part = _checked_part(path, stats, columns, warnings)
     if check_edges:
@@ -99,8 +113,10 @@ def _keys_are_plain(path: str, stats: dict[Any, Any]) -> bool:
         files, lines, names = zip(*stats, strict=True)
     except ValueError:
         raise _shape_error(path) from None
-    if not set(map(type, lines)) <= {int} and not all(isinstance(n, int) for n in lines):
+    if not set(map(type, lines)) <= {int}:
         raise _shape_error(path)
+    if not (min(lines) >= 0 and max(lines) <= LINE_LIMIT):
+        raise ProfileError(path, LINE_PROBLEM)
     return set(map(type, files)) == {str} and set(map(type, names)) == {str}
 
 
@@ -118,50 +134,47 @@ def _columns(path: str, stats: RawStats) -> Columns:
     return list(cc), list(nc), list(tt), list(ct), list(callers)
 
 
-def _fix_key(path: str, key: tuple[Any, ...]) -> FunctionKey:
+def _fix_key(path: str, key: object, python2: bool) -> FunctionKey:
+    if type(key) is not tuple or len(key) != 3:
+        raise _shape_error(path)
     file, line, name = key
-    if not isinstance(line, int) or isinstance(line, bool):
-        raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
-    return (_as_text(path, file), line, _as_text(path, name))
+    if type(line) is not int:
+        raise _shape_error(path)
+    if not 0 <= line <= LINE_LIMIT:
+        raise ProfileError(path, LINE_PROBLEM)
+    return (_as_text(path, file, python2), line, _as_text(path, name, python2))
 
 
-def _fix_value(path: str, value: Any) -> Any:
+def _fix_value(path: str, value: Any, python2: bool) -> Any:
     if not isinstance(value, (tuple, list)) or len(value) != 5:
-        raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
+        raise _shape_error(path)
     callers = value[4]
     if not isinstance(callers, dict):
-        raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
+        raise _shape_error(path)
     fixed = {}
     for key, edge in callers.items():
         if not isinstance(key, tuple) or len(key) != 3:
-            raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
-        fixed[_fix_key(path, key)] = edge
+            raise ProfileError(path, "has a caller that is not a (file, line, name) key")
+        fixed[_fix_key(path, key, python2)] = edge
     return (*value[:4], fixed)
 
 
-def _as_text(path: str, part: object) -> str:
-    if isinstance(part, str):
+def _as_text(path: str, part: object, python2: bool) -> str:
+    """A key's file or name as text: a code object gives its name, Python 2 its bytes."""
+    if type(part) is str:
         return part
-    name = getattr(part, "co_qualname", None) or getattr(part, "co_name", None)
-    if isinstance(name, str):
-        return name
-    if isinstance(part, (bytes, int, float)):
-        return repr(part)
-    raise ProfileError(path, "is a marshal dictionary, but not of pstats' shape")
+    if isinstance(part, CodePlaceholder):
+        return part.qualname
+    if isinstance(part, CodeType):  # decoded by marshal itself, from this Python's file
+        name = getattr(part, "co_qualname", None) or part.co_name
+        if isinstance(name, str):
+            return name
+    if python2 and type(part) is bytes:
+        return part.decode("utf-8", "backslashreplace")
+    raise _shape_error(path)
 
 
-def _sum_in_order(values: Sequence[float]) -> float:
-    """``pstats.Stats.total_tt``: the own times added one by one, in file order.
-
-    Up to Python 3.11 ``sum`` adds floats exactly so, in C; from 3.12 on it
-    compensates rounding errors, which would change the last bits.
-    """
-    if sys.version_info < (3, 12):
-        return sum(values, 0)
-    return functools.reduce(operator.add, values, 0)
-
-
-def _has_bools(*columns: list[int]) -> bool:
+def _has_bools(*columns: Sequence[object]) -> bool:
     """Whether a count is True or False: ``sum`` takes them for the ints they are."""
     return any(bool in set(map(type, column)) for column in columns)
 
@@ -181,17 +194,21 @@ def _checked_part(path: str, stats: RawStats, columns: Columns, warnings: list[s
         raise ProfileError(path, "has call counts that are not integers") from None
     if type(calls) is not int or type(primitive) is not int or _has_bools(nc, cc):
         raise ProfileError(path, "has call counts that are not integers")
+    if nc and not (min(min(nc), min(cc)) >= -COUNT_LIMIT and max(max(nc), max(cc)) < COUNT_LIMIT):
+        raise ProfileError(path, "has call counts too large to be real (2**63 or more)")
     try:
-        total_time = _sum_in_order(tt)
+        total_time = sum_in_order(tt)  # pstats.Stats.total_tt
         check = total_time + sum(ct, 0.0)
     except TypeError:
         raise ProfileError(path, "has times that are not numbers") from None
     except OverflowError:
         raise ProfileError(path, "has times that are not finite numbers (too large)") from None
-    if type(check) is not float or type(total_time) not in (int, float):
+    if type(check) is not float or type(total_time) not in (int, float) or _has_bools(tt, ct):
         raise ProfileError(path, "has times that are not numbers")
     if not math.isfinite(check):
         raise ProfileError(path, "has times that are not finite numbers (NaN or infinity)")
+    if tt and not (min(min(tt), min(ct)) >= -TIME_LIMIT and max(max(tt), max(ct)) <= TIME_LIMIT):
+        raise ProfileError(path, TIME_PROBLEM)
     if tt and (min(tt) < 0 or min(ct) < 0):
         warnings.append(
             f"{path}: some times are negative (the profile module's calibration "

@@ -8,13 +8,13 @@ reading can never block.
 from __future__ import annotations
 
 import enum
-import io
 import json
-import marshal
 import os
 import stat
 
+from tuiprof.model import safe_marshal
 from tuiprof.model.errors import ProfileError
+from tuiprof.model.safe_marshal import MarshalError
 
 
 class Format(enum.Enum):
@@ -54,6 +54,9 @@ def read_input(path: str, limit: int = -1) -> bytes:
         raise ProfileError(path, error.strerror or "cannot be read") from None
 
 
+DESCRIBE_LIMIT = 16 * 1024 * 1024
+"""Files bigger than this that are not profiles are described by their first bytes only."""
+
 SNIFF_BYTES = 64
 """How many leading bytes :func:`sniff` needs."""
 
@@ -86,13 +89,8 @@ def describe(data: bytes) -> str:
         stripped = text.lstrip()
         if stripped.startswith(("# callgrind format", "version:", "creator:", "events:")):
             return "is a callgrind file (open it with KCachegrind), not a pstats or .lprof file"
-        if stripped.startswith(("{", "[")):
-            try:
-                json.loads(data)
-            except ValueError:
-                pass
-            else:
-                return "is JSON, not a pstats or .lprof profile"
+        if stripped.startswith(("{", "[")) and _is_json(data):
+            return "is JSON, not a pstats or .lprof profile"
         if stripped.startswith("digraph") or stripped.startswith("strict digraph"):
             return "is a Graphviz dot file, not a profile"
         return "is a text file, not a pstats or .lprof profile"
@@ -102,20 +100,37 @@ def describe(data: bytes) -> str:
     return "is not a profile (expected cProfile/pstats or line_profiler .lprof data)"
 
 
+def _is_json(data: bytes) -> bool:
+    """Whether the text is JSON; not parsed past :data:`DESCRIBE_LIMIT` bytes.
+
+    ``json`` recurses once per nesting level: 100,000 brackets in a row would
+    end in ``RecursionError``. Such text is not a profile either way.
+    """
+    if len(data) > DESCRIBE_LIMIT:
+        return False
+    try:
+        json.loads(data)
+    except (ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
 def _marshal_type(data: bytes) -> str | None:
     """The type of the one marshal object that is exactly the whole file, or None.
 
-    ``marshal`` builds data and never runs it (a code object is only decoded),
-    and requiring every byte to be used keeps random bytes from passing.
+    Decoded by the safe reader (never ``marshal`` itself, which trusts its
+    input), and only up to :data:`DESCRIBE_LIMIT` bytes; requiring every byte
+    to be used keeps random bytes from passing.
     """
-    buffer = io.BytesIO(data)
+    if len(data) > DESCRIBE_LIMIT:
+        return None
     try:
-        obj = marshal.load(buffer)
-    except (EOFError, ValueError, TypeError, MemoryError, RecursionError):
+        decoded = safe_marshal.loads(data)
+    except MarshalError:
         return None
-    if buffer.tell() != len(data):
+    if decoded.used != len(data):
         return None
-    return type(obj).__name__
+    return type(decoded.value).__name__
 
 
 def _looks_like_text(head: bytes) -> bool:

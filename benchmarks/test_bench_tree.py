@@ -1,0 +1,169 @@
+"""The call tree on the stress profile and on a real one: ``t``, ``h`` and ``tuiprof tree``.
+
+Targets (call tree issue, Speed): after the warm-up, ``t`` on a selected
+function (opening the path to its heaviest node) and ``h`` (the hot path)
+each at most 100 ms; ``tuiprof tree --json`` at most 1.5x the load floor.
+
+The real profile is recorded here with ``python -m cProfile -o`` of a
+program that imports the standard library, Rich, Textual and Pygments and
+runs the explorer headless (:mod:`real_profile`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import io
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from measure import best_of, record
+from real_profile import write_real_profile
+from stress import StressProfile
+from test_bench_app import DrivenApp, wait_for_rows
+
+from tuiprof.cli import main as tuiprof_main
+from tuiprof.model import Profile, load_profile
+from tuiprof.model.calltree import CallTree, TreeRows
+from tuiprof.model.tree_paths import heaviest_path
+
+TreeView: Any = pytest.importorskip("tuiprof.views.call_tree").CallTreeView
+TuiprofApp: Any = pytest.importorskip("tuiprof.app").TuiprofApp
+
+KEY_TARGET = 100.0  # ms
+TREE_COMMAND_TARGET = 1.5  # x the load floor
+
+
+@pytest.fixture(scope="session")
+def real_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_real_profile(tmp_path_factory.mktemp("real"))
+
+
+@pytest.fixture(scope="module")
+def real(real_path: Path) -> Iterator[Profile]:
+    profile = load_profile([str(real_path)])
+    record(None, "real profile: functions", len(profile), "")
+    yield profile
+
+
+def heaviest_leaf(profile: Profile) -> int:
+    """The function at the end of the hot path: where a user's ``t`` most often goes."""
+    tree = CallTree(profile)
+    return tree.hot_path(tree.roots()[0])[-1].fid
+
+
+def busiest(profile: Profile) -> int:
+    """The function with the most callers (the hardest one to find a path to)."""
+    return max(range(len(profile)), key=lambda fid: len(profile.callers_raw[fid]))
+
+
+# The model -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["stress", "real"])
+def test_hot_path_model(benchmark: Any, which: str, request: pytest.FixtureRequest) -> None:
+    profile = request.getfixturevalue("stress_profile" if which == "stress" else "real")
+    profile.roots()
+
+    def open_hot_path() -> int:
+        tree = CallTree(profile)
+        rows = TreeRows(tree)
+        return rows.open_path(0, tree.hot_path(tree.roots()[0]))
+
+    benchmark.pedantic(open_hot_path, rounds=5, iterations=1)
+    record(
+        benchmark, f"tree model: hot path opened ({which})", benchmark.stats.stats.min * 1e3, "ms"
+    )
+
+
+@pytest.mark.parametrize("which", ["stress", "real"])
+@pytest.mark.parametrize("target", ["busiest", "leaf"])
+def test_heaviest_path_model(
+    benchmark: Any, which: str, target: str, request: pytest.FixtureRequest
+) -> None:
+    profile = request.getfixturevalue("stress_profile" if which == "stress" else "real")
+    profile.roots()
+    fid = busiest(profile) if target == "busiest" else heaviest_leaf(profile)
+    path = benchmark.pedantic(lambda: heaviest_path(profile, fid), rounds=5, iterations=1)
+    assert path is not None
+    name = f"tree model: heaviest path to the {target} function ({which})"
+    record(benchmark, name, benchmark.stats.stats.min * 1e3, "ms")
+
+
+# The explorer ----------------------------------------------------------------------
+
+
+def driven_tree(profile: Profile) -> DrivenApp:
+    driven = DrivenApp(TuiprofApp(profile))
+    driven.run(wait_for_rows(driven.app, driven.pilot))
+    driven.run(driven.app.workers.wait_for_complete())
+    driven.press("t")
+    driven.run(driven.pilot.pause())
+    return driven
+
+
+@pytest.mark.parametrize("which", ["stress", "real"])
+def test_keys_in_the_tree(benchmark: Any, which: str, request: pytest.FixtureRequest) -> None:
+    """``h`` on the first root (closed between rounds), then ``t``'s reveal of two functions."""
+    profile = request.getfixturevalue("stress_profile" if which == "stress" else "real")
+    driven = driven_tree(profile)
+    try:
+        view = driven.app.screen.query_one(TreeView)
+
+        # What Pilot's press-and-wait costs by itself, in this app: the targets
+        # apply to the time beyond it (as in test_bench_app).
+        baseline = best_of(lambda: driven.press("z"), rounds=5)
+
+        def reset() -> None:
+            driven.press("home", "left")
+
+        benchmark.pedantic(lambda: driven.press("h"), setup=reset, rounds=5, iterations=1)
+        best = benchmark.stats.stats.min
+        record(benchmark, f"app: h, the hot path ({which})", best * 1e3, "ms")
+        net = (best - baseline) * 1e3
+        record(benchmark, f"app: h, the hot path ({which}), net of Pilot", net, "ms", KEY_TARGET)
+        for target, fid in (("busiest", busiest(profile)), ("leaf", heaviest_leaf(profile))):
+
+            async def reveal(fid: int = fid) -> None:
+                view.reveal(fid)
+                await driven.pilot.pause()
+
+            def go_home() -> None:
+                driven.press("home", "left")
+
+            best = float("inf")
+            for _ in range(5):
+                go_home()
+                start = time.perf_counter()
+                driven.run(reveal())
+                best = min(best, time.perf_counter() - start)
+            record(
+                benchmark,
+                f"app: t to the {target} function ({which})",
+                best * 1e3,
+                "ms",
+                KEY_TARGET,
+            )
+    finally:
+        driven.close()
+
+
+# tuiprof tree ----------------------------------------------------------------------
+
+
+def test_tree_command(benchmark: Any, stress: StressProfile, floor_seconds: float) -> None:
+    """``tuiprof tree FILE --json`` on the stress file, written to a buffer."""
+
+    def run() -> None:
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert tuiprof_main(["tree", str(stress.path), "--json"]) == 0
+
+    seconds = best_of(run, rounds=2, between=gc.collect)
+    benchmark.pedantic(lambda: None, rounds=1, iterations=1)
+    record(benchmark, "tuiprof tree --json (stress)", seconds, "s")
+    record(
+        benchmark, "tuiprof tree --json / floor", seconds / floor_seconds, "x", TREE_COMMAND_TARGET
+    )

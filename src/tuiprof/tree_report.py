@@ -1,0 +1,165 @@
+"""``tuiprof tree``: the call tree without the UI, as indented text or JSON.
+
+The tree is the explorer's (:class:`~tuiprof.model.calltree.CallTree`): the
+same roots, figures, estimate marks ``~`` and recursion marks ``↻``. What is
+shown is :func:`~tuiprof.model.tree_outline.outline`'s choice. Textual and
+Rich are never imported here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from collections.abc import Iterator
+from typing import TextIO
+
+from tuiprof.export.scope import ScopeError, matching
+from tuiprof.model.calltree import CallTree, TreeNode
+from tuiprof.model.format import format_percent, format_time
+from tuiprof.model.loaders import load_profile
+from tuiprof.model.names import visible
+from tuiprof.model.partial_callees import PartialCallees
+from tuiprof.model.profile import Profile
+from tuiprof.model.tree_outline import OutlineRow, least_time, outline
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+
+ESTIMATE = "~"
+RECURSION = "↻"
+INDENT = "  "
+
+
+def run_tree(options: argparse.Namespace) -> int:
+    """Print the call tree of ``options.files``; returns the exit status."""
+    profile = load_profile(options.files)
+    for warning in profile.warnings:
+        print(f"tuiprof: warning: {warning}", file=sys.stderr)
+    if not profile.has_call_data:
+        print("tuiprof: line data only: there are no calls to make a tree of", file=sys.stderr)
+        return EXIT_INPUT
+    # Only nodes this big are opened, and a node holds at most its function:
+    # the callees of these functions are all the outline needs (others are
+    # found on demand, for the hot path's small end).
+    least = least_time(profile, options.min_percent)
+    big = itertools.compress(range(len(profile)), map(least.__le__, profile.cumtime))
+    tree = CallTree(profile, PartialCallees(profile, big))
+    try:
+        tops = [tree.under(find_top(profile, options.root))] if options.root else tree.roots()
+    except ScopeError as error:
+        print(f"tuiprof: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    rows = outline(tree, tops, depth=options.depth, min_percent=options.min_percent)
+    out = sys.stdout
+    if options.json:
+        write_json(profile, rows, out)
+    else:
+        for line in text_lines(profile, rows):
+            out.write(line)
+            out.write("\n")
+    out.flush()
+    return EXIT_OK
+
+
+def find_top(profile: Profile, text: str) -> int:
+    """The first function matching ``text`` as a filter: the one with the largest cumtime."""
+    found = matching(profile, text)
+    if not found:
+        raise ScopeError(f"--root: no function matches {text!r}")
+    return max(found, key=lambda fid: (profile.cumtime[fid], -fid))
+
+
+# --- text -------------------------------------------------------------------------------
+
+
+def node_figures(profile: Profile, node: TreeNode) -> tuple[str, str, str, str]:
+    """calls, tottime, cumtime and % of the total, ``~`` before estimates."""
+    mark = ESTIMATE if node.estimated else ""
+    if node.estimated:
+        calls = f"{node.ncalls:.2f}" if 0 < node.ncalls < 1 else str(round(node.ncalls))
+    else:
+        calls = str(int(node.ncalls))
+    return (
+        mark + calls,
+        mark + format_time(node.tottime),
+        mark + format_time(node.cumtime),
+        mark + format_percent(node.cumtime, profile.total_time),
+    )
+
+
+TITLES = ("calls", "tottime", "cumtime", "%total")
+
+
+def text_lines(profile: Profile, rows: list[OutlineRow]) -> Iterator[str]:
+    """A heading, then one line per row: the figures, then the indented function."""
+    yield f"{', '.join(profile.files)}: call tree, {format_time(profile.total_time)} in total"
+    cells = [node_figures(profile, row.node) if row.node is not None else None for row in rows]
+    widths = [len(title) for title in TITLES]
+    for figures in cells:
+        if figures is not None:
+            widths = [max(w, len(text)) for w, text in zip(widths, figures, strict=True)]
+
+    def numbers(texts: tuple[str, ...]) -> str:
+        return "  ".join(text.rjust(width) for text, width in zip(texts, widths, strict=True))
+
+    blank = numbers(("",) * len(TITLES))
+    yield f"{numbers(TITLES)}  function"
+    for row, figures in zip(rows, cells, strict=True):
+        indent = INDENT * row.level
+        if row.node is None:
+            yield f"{blank}  {indent}… {row.folded} more"
+            continue
+        mark = f"{RECURSION} " if row.node.recursive else ""
+        assert figures is not None
+        label = visible(profile.label(row.node.fid))
+        yield f"{numbers(figures)}  {indent}{mark}{label}"
+
+
+# --- JSON -------------------------------------------------------------------------------
+
+
+def node_json(profile: Profile, node: TreeNode) -> str:
+    """A node's fields, before its children, as JSON text without the closing brace."""
+    file, line, name = profile.keys[node.fid]
+    calls: float | int = node.ncalls if node.estimated else int(node.ncalls)
+    fields = {
+        "file": file,
+        "line": line,
+        "name": name,
+        "calls": calls,
+        "tottime": node.tottime,
+        "cumtime": node.cumtime,
+        "estimated": node.estimated,
+        "recursive": node.recursive,
+    }
+    return json.dumps(fields)[:-1] + ', "children": ['
+
+
+def write_json(profile: Profile, rows: list[OutlineRow], out: TextIO) -> None:
+    """``{"total_time": s, "roots": [node...]}``, written row by row.
+
+    Nodes nest as deep as the tree goes, so the document is written with a
+    loop rather than ``json.dumps`` of nested dictionaries (which recurses).
+    Folded rows are left out.
+    """
+    out.write('{"total_time": ')
+    out.write(json.dumps(profile.total_time))
+    out.write(', "roots": [')
+    opened = 0  # nodes whose children list is still open
+    comma = False
+    for row in rows:
+        if row.node is None:
+            continue
+        while opened > row.level:
+            out.write("]}")
+            opened -= 1
+            comma = True
+        if comma:
+            out.write(", ")
+        out.write(node_json(profile, row.node))
+        opened += 1
+        comma = False
+    out.write("]}" * opened)
+    out.write("]}\n")
