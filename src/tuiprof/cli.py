@@ -18,7 +18,7 @@ from tuiprof.model.names import visible
 EXIT_OK = 0
 EXIT_INPUT = 2
 
-COMMANDS = ("stats", "export", "tree")
+COMMANDS = ("stats", "export", "tree", "diff")
 
 DESCRIPTION = """\
 Explore Python profiles in the terminal.
@@ -30,6 +30,7 @@ Explore Python profiles in the terminal.
   tuiprof stats run.prof --limit 20     the numbers without the UI
   tuiprof export run.prof --format dot  KCachegrind (callgrind) and Graphviz exports
   tuiprof tree run.prof --depth 12      the call tree without the UI
+  tuiprof diff before.prof after.prof   what got faster, slower, new (--json, --fail-over)
 """
 
 
@@ -55,7 +56,10 @@ def build_open_parser() -> argparse.ArgumentParser:
         prog="tuiprof",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="commands: tuiprof stats --help, tuiprof export --help, tuiprof tree --help",
+        epilog=(
+            "commands: tuiprof stats --help, tuiprof export --help, tuiprof tree --help, "
+            "tuiprof diff --help"
+        ),
     )
     parser.add_argument("--version", action="version", version=f"tuiprof {__version__}")
     parser.add_argument("files", nargs="+", metavar="FILE", help=".prof and/or .lprof files")
@@ -186,6 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tuiprof.tree_report import run_tree
 
             return run_tree(build_tree_parser().parse_args(args[1:]))
+        if args and args[0] == "diff":
+            from tuiprof.diff_command import parse_diff_args, run_diff
+
+            return run_diff(parse_diff_args(args[1:]))
         options = build_open_parser().parse_args(args)
         from tuiprof.launch import run_explorer
 
