@@ -199,14 +199,14 @@ def write_stats() -> Path:
 
 async def diff_shot(name: str, keys: Sequence[str]) -> Path:
     """The diff screen on the before/after sample pair, after pressing ``keys``."""
-    from tuiprof.diff_app import DiffApp
+    from tuiprof.app import TuiprofApp
     from tuiprof.model.diff import diff_profiles
 
     sides = [
         [sample(f"diff/{side}.prof"), sample(f"diff/{side}.lprof")] for side in ("before", "after")
     ]
     diff = diff_profiles(load_profile(sides[0]), load_profile(sides[1]))
-    app = DiffApp(diff, (SourceFinder(sides[0]), SourceFinder(sides[1])))
+    app = TuiprofApp(diff=diff, diff_finders=(SourceFinder(sides[0]), SourceFinder(sides[1])))
     async with app.run_test(size=SMALL) as pilot:
         app.theme = THEME
         await settle(pilot)

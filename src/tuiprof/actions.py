@@ -72,6 +72,7 @@ PARTS: dict[str, str] = {
     "export": "the export dialog",
     "confirm": "the overwrite question",
     "help": "the help screen",
+    "diff": "the diff screen",
 }
 """Each part that has keys, and where it is, in words."""
 
@@ -90,6 +91,47 @@ def _cursor(part: str, prefix: str) -> list[Action]:
 def _view(view: str, key: str, label: str, help: str, palette: str) -> Action:
     return Action(
         f"view_{view}", key, f"view('{view}')", label, help, "main", show=True, palette=palette
+    )
+
+
+_DIFF_ACTIONS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("view_functions", "f", "view('functions')", "Table", "Show the diff table"),
+    ("view_callers", "c", "view('callers')", "Callers", "Show callers and callees, Δ per edge"),
+    ("view_source", "s", "view('source')", "Source", "Show the source with the line diff"),
+    ("sort_ncalls", "1", "sort('ncalls')", "Sort by ncalls", "Sort by ncalls after"),
+    ("sort_tottime", "2", "sort('tottime')", "Sort by tottime", "Sort by tottime after"),
+    ("sort_cumtime", "4", "sort('cumtime')", "Sort by cumtime", "Sort by cumtime after"),
+    ("sort_name", "6", "sort('name')", "Sort by name", "Sort by name"),
+    ("sort_delta", "d", "sort_delta", "Δ sort", "Sort by the delta of the current column"),
+    ("toggle_share", "r", "toggle_share", "Δ %total", "Deltas in seconds or as % of before"),
+    ("filter", "slash", "filter", "Filter", "Filter the diff table: terms AND-ed, regex"),
+    ("hide_imports", "i", "toggle_hidden('import_system')", "Hide imports", "Hide/show imports"),
+    ("hide_stdlib", "l", "toggle_hidden('stdlib')", "Hide stdlib", "Hide/show the stdlib"),
+    ("hide_builtins", "b", "toggle_hidden('builtins')", "Hide builtins", "Hide/show built-ins"),
+    ("toggle_percent", "percent_sign", "toggle_percent", "%", "Times as % of each side's total"),
+    ("go_back", "backspace,alt+left", "back", "Back", "Back in the history"),
+    ("go_forward", "alt+right", "forward", "Forward", "Forward in the history"),
+)
+"""The diff screen's keys: id (after ``diff.``), keys, action, label, help."""
+_DIFF_SHOWN = frozenset(
+    {"view_functions", "view_callers", "view_source", "sort_delta", "filter", "go_back"}
+)
+"""The diff screen's keys the footer shows."""
+_KEY_DISPLAY = {"slash": "/", "percent_sign": "%"}
+
+
+def _diff(id: str, keys: str, action: str, label: str, help: str) -> Action:
+    """A key of the diff screen: all of them are in the palette, as "Diff: …"."""
+    return Action(
+        f"diff.{id}",
+        keys,
+        action,
+        label,
+        help,
+        "diff",
+        show=id in _DIFF_SHOWN,
+        key_display=_KEY_DISPLAY.get(keys),
+        palette=f"Diff: {help[0].lower()}{help[1:]}",
     )
 
 
@@ -278,6 +320,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("export.confirm.yes", "y", "answer(True)", "Overwrite", "", "confirm", show=True),
     Action("export.confirm.no", "n,escape", "answer(False)", "Keep", "", "confirm", show=True),
     Action("close_help", "escape,question_mark,q", "dismiss", "Close", "", "help", show=True),
+    *(_diff(*entry) for entry in _DIFF_ACTIONS),
 )
 """Every key binding of the explorer."""
 
@@ -292,6 +335,7 @@ HELP_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Call tree", ("tree",)),
     ("Source", ("source",)),
     ("Export dialog", ("export", "confirm")),
+    ("Diff screen (tuiprof diff)", ("diff",)),
     ("Help", ("help",)),
 )
 """The help screen's sections, in order, and the parts each lists."""

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from tuiprof import __version__
+from tuiprof.arguments import positive_int
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.names import visible
 
@@ -82,7 +83,7 @@ def build_stats_parser() -> argparse.ArgumentParser:
     parser.add_argument("--reverse", action="store_true", help="reverse the sort order")
     parser.add_argument(
         "--limit",
-        type=_positive_int,
+        type=positive_int,
         default=None,
         metavar="N",
         help="show N functions (default 30)",
@@ -138,7 +139,7 @@ def build_tree_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help=".prof files")
     parser.add_argument(
-        "--depth", type=_positive_int, default=12, metavar="N", help="levels shown (default 12)"
+        "--depth", type=positive_int, default=12, metavar="N", help="levels shown (default 12)"
     )
     parser.add_argument(
         "--root", default=None, metavar="TEXT", help="start at the first function matching TEXT"
@@ -161,16 +162,6 @@ def _percentage(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not 0.0 <= value <= 100.0:
         raise argparse.ArgumentTypeError("must be a percentage from 0 to 100")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
     return value
 
 

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from tuiprof.cli import _positive_int
+from tuiprof.arguments import positive_int
 from tuiprof.model.diff import Figures, Measure, ProfileDiff, Side, Status, diff_profiles
 from tuiprof.model.diff_format import format_signed_percent, format_signed_time, format_total
 from tuiprof.model.diff_table import SORT_CHOICES, DiffQuery, DiffTableModel
@@ -74,7 +74,7 @@ def build_diff_parser() -> argparse.ArgumentParser:
         "name, ... (MEASURE[-before|-delta|-percent], the after side when bare)",
     )
     parser.add_argument("--reverse", action="store_true", help="reverse the sort order")
-    parser.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="show N")
+    parser.add_argument("--limit", type=positive_int, default=None, metavar="N", help="show N")
     parser.add_argument("--filter", default="", metavar="TEXT", help="AND-ed terms; regex allowed")
     parser.add_argument(
         "--fail-over",

@@ -20,11 +20,11 @@ def run_diff_screen(
     ``--path-map`` reads before-side paths as after-side ones, so it applies
     to the before side's source lookups only.
     """
-    from tuiprof.diff_app import DiffApp
+    from tuiprof.app import TuiprofApp
 
     finders = (
         SourceFinder(diff.before.files, source_roots, path_maps),
         SourceFinder(diff.after.files, source_roots),
     )
-    status = DiffApp(diff, finders).run()
+    status = TuiprofApp(diff=diff, diff_finders=finders).run()
     return status if isinstance(status, int) else 0

@@ -232,20 +232,21 @@ class _Terminal(io.StringIO):
 def test_a_terminal_without_table_options_opens_the_screen(
     change: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tuiprof.diff_app import DiffApp
+    from tuiprof.app import TuiprofApp
     from tuiprof.diff_command import parse_diff_args, run_diff
 
-    opened: list[DiffApp] = []
+    opened: list[TuiprofApp] = []
 
-    def fake_run(app: DiffApp) -> int:
+    def fake_run(app: TuiprofApp) -> int:
         opened.append(app)
         return 0
 
-    monkeypatch.setattr(DiffApp, "run", fake_run)
+    monkeypatch.setattr(TuiprofApp, "run", fake_run)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     out = _Terminal()
     assert run_diff(parse_diff_args([*map(str, change)]), out) == 0
     assert len(opened) == 1 and out.getvalue() == ""
+    assert opened[0].diff is not None
     assert opened[0].diff.before.files == (str(change[0]),)
     # a table option keeps it headless, even on a terminal
     assert run_diff(parse_diff_args([*map(str, change), "--limit", "2"]), out) == 0

@@ -157,14 +157,11 @@ def test_line_diff_aligns_lines_by_offset(tmp_path: Path) -> None:
     for side, stats in enumerate(raw):
         ((key, timings),) = [(k, v) for k, v in stats.timings.items() if k[2].endswith("add_row")]
         first = key[1]
-        got = {
-            r.offset: (
-                (r.after if side else r.before).hits,
-                (r.after if side else r.before).seconds,
-            )  # type: ignore[union-attr]
-            for r in lines.rows
-            if (r.after if side else r.before) is not None
-        }
+        got = {}
+        for r in lines.rows:
+            timing = r.after if side else r.before
+            if timing is not None:
+                got[r.offset] = (timing.hits, timing.seconds)
         assert got == {line - first: (hits, time * stats.unit) for line, hits, time in timings}
     for r in lines.rows:
         assert r.delta_seconds == (r.after.seconds if r.after else 0) - (

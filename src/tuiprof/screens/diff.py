@@ -2,9 +2,10 @@
 
 A header with both files and totals, then one of three views: the diff
 table (``f``), callers and callees with each edge's before/after/Δ (``c``),
-and the source with the per-line diff (``s``). The screen owns its state
-(the diff, its table model, the selection and the history), so it needs
-nothing of the app but a screen stack.
+and the source with the per-line diff (``s``). The screen owns a
+:class:`~tuiprof.model.diff_session.DiffSession` (a session per run, the
+selected diff row, the history); its keys are the ``diff`` part of the
+action table, so help, palette and keymap know them.
 """
 
 from __future__ import annotations
@@ -15,22 +16,22 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, Static
 
+from tuiprof.actions import bindings_for
 from tuiprof.messages import FunctionChosen, FunctionHighlighted
 from tuiprof.model.diff import Measure, ProfileDiff, Side
 from tuiprof.model.diff_format import format_signed_percent, format_total
+from tuiprof.model.diff_session import DiffSession
 from tuiprof.model.diff_table import NAME, DiffColumn
-from tuiprof.model.history import History
-from tuiprof.model.source import SourceFinder
 from tuiprof.model.table import FilterError
+from tuiprof.views._textual_hacks import KeysFooter
 from tuiprof.views.diff_edges import DiffEdgesView, EdgeDiffTable
 from tuiprof.views.diff_source import DiffSourceView
 from tuiprof.views.diff_table import DiffTable
-from tuiprof.views.footer import KeysFooter
 
 VIEWS = ("functions", "callers", "source")
 SORT_COLUMNS: dict[str, DiffColumn] = {
@@ -79,21 +80,15 @@ class DiffHeader(Static):
 class DiffFilterInput(Input):
     """The filter line of the diff table (``escape`` clears it)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear_filter", "Clear filter", id="diff.clear_filter"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("filter")
 
     def action_clear_filter(self) -> None:
         self.value = ""
         self.screen.query_one(DiffTable).focus()
 
 
-def _sort_binding(key: str, name: str) -> Binding:
-    return Binding(key, f"sort('{name}')", f"Sort by {name}", show=False, id=f"diff.sort_{name}")
-
-
 class DiffScreen(Screen[None]):
-    """Two runs of one program, compared.
+    """Two runs of one program, compared; its keys are the ``diff`` part of the action table.
 
     | Key | Does |
     | :- | :- |
@@ -105,57 +100,11 @@ class DiffScreen(Screen[None]):
     | i / l / b | Hide the import system / standard library / built-ins. |
     | % | Times as percentages of each side's total. |
     | backspace, alt+left / alt+right | Back / forward in the history. |
-    | ? / q | Help / quit. |
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f", "view('functions')", "Table", id="diff.view_functions"),
-        Binding("c", "view('callers')", "Callers", id="diff.view_callers"),
-        Binding("s", "view('source')", "Source", id="diff.view_source"),
-        _sort_binding("1", "ncalls"),
-        _sort_binding("2", "tottime"),
-        _sort_binding("4", "cumtime"),
-        _sort_binding("6", "name"),
-        Binding(
-            "d",
-            "sort_delta",
-            "Δ sort",
-            tooltip="Sort by the delta of the current column",
-            id="diff.sort_delta",
-        ),
-        Binding(
-            "r",
-            "toggle_share",
-            "Δ %total",
-            show=False,
-            tooltip="Deltas in seconds or as % of the before total",
-            id="diff.toggle_share",
-        ),
-        Binding("slash", "filter", "Filter", key_display="/", id="diff.filter"),
-        Binding(
-            "i",
-            "toggle_hidden('import_system')",
-            "Hide imports",
-            show=False,
-            id="diff.hide_imports",
-        ),
-        Binding("l", "toggle_hidden('stdlib')", "Hide stdlib", show=False, id="diff.hide_stdlib"),
-        Binding(
-            "b", "toggle_hidden('builtins')", "Hide builtins", show=False, id="diff.hide_builtins"
-        ),
-        Binding(
-            "percent_sign",
-            "toggle_percent",
-            "%",
-            key_display="%",
-            show=False,
-            id="diff.toggle_percent",
-        ),
-        Binding("backspace,alt+left", "back", "Back", id="diff.go_back"),
-        Binding("alt+right", "forward", "Forward", show=False, id="diff.go_forward"),
-        Binding("question_mark", "app.help", "Help", key_display="?", id="diff.help"),
-        Binding("q", "app.quit", "Quit", id="diff.quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("diff")
+    PALETTE_PARTS: ClassVar[frozenset[str]] = frozenset({"diff"})
+    """The parts whose actions the command palette runs on this screen."""
 
     DEFAULT_CSS = """
     DiffScreen #diff-filter { height: 1; border: none; padding: 0 1; background: $boost; }
@@ -166,22 +115,17 @@ class DiffScreen(Screen[None]):
     DiffScreen DiffTable { height: 1fr; }
     """
 
-    def __init__(
-        self,
-        diff: ProfileDiff,
-        finders: tuple[SourceFinder, SourceFinder] | None = None,
-    ) -> None:
+    def __init__(self, state: DiffSession) -> None:
         super().__init__()
-        self.diff = diff
-        self.finders = finders or (
-            SourceFinder(diff.before.files),
-            SourceFinder(diff.after.files),
-        )
-        self.history = History()
-        self.selected = -1
-        """The selected diff row, -1 when none is."""
-        self.percent = False
+        self.state = state
+        """Both runs' sessions, the selected diff row and the history."""
+        self.diff: ProfileDiff = state.diff
         self._filter_valid = True
+
+    @property
+    def selected(self) -> int | None:
+        """The selected diff row, or None."""
+        return self.state.selected
 
     def compose(self) -> ComposeResult:
         yield DiffHeader(self.diff, id="diff-header")
@@ -191,14 +135,14 @@ class DiffScreen(Screen[None]):
                     placeholder="/ filter: terms AND-ed, regex allowed; escape clears",
                     id="diff-filter",
                 )
-                yield DiffTable(self.diff, id="diff-table")
-            yield DiffEdgesView(self.diff, id="callers")
-            yield DiffSourceView(self.diff, self.finders, id="source")
+                yield DiffTable(self.state, id="diff-table")
+            yield DiffEdgesView(self.state, id="callers")
+            yield DiffSourceView(self.diff, self.state.finders, id="source")
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.table.focus()
-        self.selected = self.table.highlighted
+        self.state.select(self.table.highlighted)
         warnings = [*self.diff.before.warnings, *self.diff.after.warnings]
         if warnings:
             self.notify("\n".join(warnings), severity="warning", timeout=8)
@@ -243,7 +187,7 @@ class DiffScreen(Screen[None]):
         shown = len(self.table.rows)
         if shown != len(self.diff):
             parts.append(f"{shown} of {len(self.diff)} shown")
-        if self.percent:
+        if self.state.percent:
             parts.append("% of total")
         if self.table.share_deltas:
             parts.append("Δ as % of before total")
@@ -257,10 +201,10 @@ class DiffScreen(Screen[None]):
     def action_view(self, view: str) -> None:
         if view not in VIEWS:
             return
-        if self.view == "functions" and self.table.highlighted >= 0:
-            self.selected = self.table.highlighted
-        if view != "functions" and self.selected >= 0:
-            self.history.visit(self.selected)
+        if self.view == "functions" and self.table.highlighted is not None:
+            self.state.select(self.table.highlighted)
+        if view != "functions":
+            self.state.go_to(self.state.selected)
         self.query_one(ContentSwitcher).current = view
         self.show_selection()
         if view == "functions":
@@ -272,7 +216,7 @@ class DiffScreen(Screen[None]):
         self.refresh_header()
 
     def show_selection(self) -> None:
-        row = self.selected
+        row = self.state.selected
         self.table.show_row(row)
         if self.view == "callers":
             self.edges.show(row)
@@ -282,13 +226,13 @@ class DiffScreen(Screen[None]):
     @on(FunctionHighlighted)
     def _highlighted(self, event: FunctionHighlighted) -> None:
         event.stop()
-        self.selected = event.fid
+        self.state.select(self.state.row_of(event.session, event.fid))
 
     @on(FunctionChosen)
     def _chosen(self, event: FunctionChosen) -> None:
         event.stop()
-        self.selected = event.fid
-        self.history.visit(event.fid)
+        if not self.state.go_to(self.state.row_of(event.session, event.fid)):
+            return
         if self.view == "functions":
             self.action_view("callers")
         else:
@@ -318,8 +262,8 @@ class DiffScreen(Screen[None]):
         self.refresh_header()
 
     def action_toggle_percent(self) -> None:
-        self.percent = not self.percent
-        self.table.percent = self.percent
+        self.state.percent = not self.state.percent
+        self.table.percent = self.state.percent
         self.refresh_header()
 
     def action_toggle_hidden(self, what: str) -> None:
@@ -362,19 +306,15 @@ class DiffScreen(Screen[None]):
     def action_back(self) -> None:
         if self.focused is self.query_one(DiffFilterInput):
             return
-        row = self.history.back()
-        if row < 0:
+        if not self.state.back():
             self.notify("nothing further back", timeout=2)
             return
-        self.selected = row
         self.show_selection()
 
     def action_forward(self) -> None:
-        row = self.history.forward()
-        if row < 0:
+        if not self.state.forward():
             self.notify("nothing further forward", timeout=2)
             return
-        self.selected = row
         self.show_selection()
 
 

@@ -48,6 +48,8 @@ class MainScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("main")
+    PALETTE_PARTS: ClassVar[frozenset[str]] = frozenset({"main", "sort", "tree", "source"})
+    """The parts whose actions the command palette runs on this screen."""
 
     DEFAULT_CSS = """
     MainScreen ContentSwitcher { height: 1fr; }

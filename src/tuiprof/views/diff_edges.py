@@ -13,7 +13,9 @@ from textual.widgets import Static
 from tuiprof.messages import FunctionChosen
 from tuiprof.model.diff import EdgeDiff, Figures, Measure, ProfileDiff
 from tuiprof.model.diff_format import format_signed_time
+from tuiprof.model.diff_session import DiffSession
 from tuiprof.model.format import format_calls, format_time
+from tuiprof.model.matching import NONE
 from tuiprof.model.names import label
 from tuiprof.views.row_table import Column, RowTable
 from tuiprof.views.signed_strip import SIGNED_CSS, signed_row_strip
@@ -34,9 +36,10 @@ class EdgeDiffTable(RowTable):
 
     DEFAULT_CSS = "EdgeDiffTable { height: 1fr; }" + SIGNED_CSS.format(name="EdgeDiffTable")
 
-    def __init__(self, diff: ProfileDiff, title: str, *, id: str | None = None) -> None:
+    def __init__(self, state: DiffSession, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.diff = diff
+        self.state = state
+        self.diff: ProfileDiff = state.diff
         self.edges: list[EdgeDiff] = []
         self.columns = (
             Column("calls bef", 9, drop=2),
@@ -76,8 +79,8 @@ class EdgeDiffTable(RowTable):
 
     def row_chosen(self, row: int) -> None:
         target = self.edges[row].row
-        if target >= 0:
-            self.post_message(FunctionChosen(target))
+        if target != NONE:
+            self.post_message(FunctionChosen(*self.state.function_of(target)))
 
 
 class DiffEdgesView(Vertical):
@@ -88,15 +91,16 @@ class DiffEdgesView(Vertical):
     DiffEdgesView > .edges-title { height: 1; background: $boost; text-style: bold; }
     """
 
-    def __init__(self, diff: ProfileDiff, *, id: str | None = None) -> None:
+    def __init__(self, state: DiffSession, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.diff = diff
-        self.row = -1
+        self.state = state
+        self.diff: ProfileDiff = state.diff
+        self.row: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="edges-title", id="edges-title", markup=False)
-        yield EdgeDiffTable(self.diff, "caller", id="diff-callers")
-        yield EdgeDiffTable(self.diff, "callee", id="diff-callees")
+        yield EdgeDiffTable(self.state, "caller", id="diff-callers")
+        yield EdgeDiffTable(self.state, "callee", id="diff-callees")
 
     @property
     def callers(self) -> EdgeDiffTable:
@@ -106,9 +110,9 @@ class DiffEdgesView(Vertical):
     def callees(self) -> EdgeDiffTable:
         return self.query_one("#diff-callees", EdgeDiffTable)
 
-    def show(self, row: int) -> None:
+    def show(self, row: int | None) -> None:
         """Show the edges of diff row ``row``."""
-        if row == self.row or row < 0:
+        if row is None or row == self.row:
             return
         self.row = row
         self.query_one("#edges-title", Static).update(f" {self.diff.label(row)}")

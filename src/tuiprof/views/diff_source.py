@@ -126,7 +126,7 @@ class DiffSourceView(Vertical):
         super().__init__(id=id)
         self.diff = diff
         self.finders = finders
-        self.row = -1
+        self.row: int | None = None
         self.notice = ""
 
     def compose(self) -> ComposeResult:
@@ -137,9 +137,9 @@ class DiffSourceView(Vertical):
     def table(self) -> LineDiffTable:
         return self.query_one(LineDiffTable)
 
-    def show(self, row: int) -> None:
+    def show(self, row: int | None) -> None:
         """Show diff row ``row``'s source and line diff."""
-        if row < 0 or row == self.row:
+        if row is None or row == self.row:
             return
         self.row = row
         lines, self.notice = self.rows_for(row)

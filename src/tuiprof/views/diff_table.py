@@ -19,6 +19,7 @@ from textual.strip import Strip
 from tuiprof.messages import FunctionChosen, FunctionHighlighted
 from tuiprof.model.diff import Measure, ProfileDiff, Side, Status
 from tuiprof.model.diff_format import format_signed_count, format_signed_percent, format_signed_time
+from tuiprof.model.diff_session import DiffSession
 from tuiprof.model.diff_table import NAME, DiffColumn, DiffTableModel
 from tuiprof.model.format import format_count, format_percent, format_time
 from tuiprof.views.cursor_lines import fit
@@ -70,10 +71,11 @@ class DiffTable(RowTable):
             super().__init__()
             self.table = table
 
-    def __init__(self, diff: ProfileDiff, *, id: str | None = None) -> None:
+    def __init__(self, state: DiffSession, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.diff = diff
-        self.model = DiffTableModel(diff)
+        self.state = state
+        self.diff: ProfileDiff = state.diff
+        self.model = DiffTableModel(state.diff)
         self.columns = tuple(column for column, _ in _COLUMNS)
         self.sorts = tuple(sort for _, sort in _COLUMNS)
 
@@ -94,16 +96,16 @@ class DiffTable(RowTable):
         self.rows_changed()
 
     @property
-    def highlighted(self) -> int:
-        """The diff row under the cursor, or -1."""
+    def highlighted(self) -> int | None:
+        """The diff row under the cursor, or None."""
         rows = self.rows
-        return rows[self.cursor_row] if 0 <= self.cursor_row < len(rows) else -1
+        return rows[self.cursor_row] if 0 <= self.cursor_row < len(rows) else None
 
     def cursor_moved(self, row: int) -> None:
-        self.post_message(FunctionHighlighted(self.rows[row]))
+        self.post_message(FunctionHighlighted(*self.state.function_of(self.rows[row])))
 
     def row_chosen(self, row: int) -> None:
-        self.post_message(FunctionChosen(self.rows[row]))
+        self.post_message(FunctionChosen(*self.state.function_of(self.rows[row])))
 
     def empty_message(self) -> str:
         if len(self.diff) == 0:
@@ -175,9 +177,9 @@ class DiffTable(RowTable):
         """Sort by a column; the same column again reverses."""
         self.apply(lambda: self.model.set_sort(column))
 
-    def show_row(self, row: int) -> bool:
+    def show_row(self, row: int | None) -> bool:
         """Put the cursor on diff row ``row``; False when it is not shown."""
-        if row < 0:
+        if row is None:
             return False
         if self.highlighted == row:
             return True

@@ -8,7 +8,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from tuiprof.views.cursor_lines import fit
+from tuiprof.views.cursor_lines import CURSOR_COMPONENT, fit
 from tuiprof.views.row_table import GAP, RowTable
 
 SIGNED_CSS = """
@@ -29,7 +29,7 @@ def signed_row_strip(
     """Row ``row`` of ``table``; column ``i`` in ``signs`` is coloured by the sign of its value."""
     base = table.rich_style
     if is_cursor:
-        base = base + table.get_component_rich_style("row-table--cursor")
+        base = base + table.get_component_rich_style(CURSOR_COMPONENT)
     style = base + Style.from_meta({"row": row})
     slower = style + table.get_component_rich_style("diff-table--slower", partial=True)
     faster = style + table.get_component_rich_style("diff-table--faster", partial=True)
