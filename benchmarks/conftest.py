@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from measure import FIGURES, best_of, child_peak_kib, load_floor, record
-from stress import ChainProfile, StressProfile, write_chain_profile, write_stress_profile
+from stress import (
+    ChainProfile,
+    StressProfile,
+    write_chain_profile,
+    write_changed_profile,
+    write_stress_profile,
+)
 
 from tuiprof.model import Profile, load_profile
 
@@ -32,6 +39,12 @@ def stress_known(tmp_path_factory: pytest.TempPathFactory) -> StressProfile:
     """
     folder = tmp_path_factory.mktemp("stress-known")
     return write_stress_profile(folder, unknown_callers=0, name="stress-known.prof")
+
+
+@pytest.fixture(scope="session")
+def stress_changed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The stress profile after a change: 5 % of functions changed, 1 % new."""
+    return write_changed_profile(tmp_path_factory.mktemp("stress-changed"))
 
 
 @pytest.fixture(scope="session")

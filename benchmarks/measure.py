@@ -181,14 +181,25 @@ CHILD_CODE = {
         "profile.callee_index()\n"
         "profile.roots()\n"
     ),
+    "pstats-two": (
+        "import pstats, sys\n"
+        "before = pstats.Stats(sys.argv[1])\n"
+        "after = pstats.Stats(sys.argv[2])\n"
+    ),
+    "tuiprof-diff-json": (
+        "import os, sys\n"
+        "from tuiprof.diff_command import parse_diff_args, run_diff\n"
+        "with open(os.devnull, 'w') as out:\n"
+        "    run_diff(parse_diff_args([sys.argv[1], sys.argv[2], '--json']), out)\n"
+    ),
 }
 
 
-def child_peak_kib(kind: str, path: Path) -> int:
+def child_peak_kib(kind: str, path: Path, *more: Path) -> int:
     """Peak resident memory (KiB) of a fresh interpreter running ``CHILD_CODE[kind]``."""
     code = CHILD_CODE[kind] + _PEAK
     done = subprocess.run(
-        [sys.executable, "-c", code, str(path)],
+        [sys.executable, "-c", code, str(path), *map(str, more)],
         env=child_environment(),
         capture_output=True,
         text=True,

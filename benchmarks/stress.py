@@ -332,6 +332,54 @@ def write_chain_profile(folder: Path) -> ChainProfile:
     return ChainProfile(path=path, functions=len(keys), root=keys[0], leaf=keys[-1])
 
 
+CHANGED_SHARE = 0.05
+"""Of the changed stress profile's functions, the share whose figures changed."""
+NEW_SHARE = 0.01
+"""And the share of new functions it adds."""
+
+
+def build_changed_stats(seed: int = SEED + 1) -> Stats:
+    """The stress profile after a code change: 5 % of functions changed, 1 % new.
+
+    A changed function's times are scaled (0.3x to 3x) and, for a third of
+    them, its first line moves down one line (code edited above it), with the
+    caller edges that name it following. The new functions each get one
+    caller among the old ones.
+    """
+    stats = build_stress_stats()
+    rng = random.Random(seed)
+    keys = list(stats)
+    project = [k for k in keys if k[0] != "~"]
+    changed = rng.sample(project, int(len(keys) * CHANGED_SHARE))
+    moved: dict[FunctionKey, FunctionKey] = {}
+    for key in changed:
+        cc, nc, tt, ct, callers = stats[key]
+        factor = rng.uniform(0.3, 3.0)
+        stats[key] = (cc, nc, tt * factor, ct * factor, callers)
+        if rng.random() < 1 / 3 and key not in (HUB_KEY, RECURSIVE_KEY):
+            moved[key] = (key[0], key[1] + 1, key[2])
+    out: Stats = {}
+    for key, (cc, nc, tt, ct, callers) in stats.items():
+        if any(caller in moved for caller in callers):
+            callers = {moved.get(caller, caller): edge for caller, edge in callers.items()}
+        out[moved.get(key, key)] = (cc, nc, tt, ct, callers)
+    callers_pool = list(out)
+    for i in range(int(len(keys) * NEW_SHARE)):
+        file = rng.choice(project)[0]
+        caller = rng.choice(callers_pool)
+        edge = _edge(rng, True)
+        out[(file, 100_000 + i, f"added_{i}")] = (*edge, {caller: edge})
+    return out
+
+
+def write_changed_profile(folder: Path, name: str = "stress-changed.prof") -> Path:
+    """Write :func:`build_changed_stats` into ``folder``; the file's path."""
+    path = folder / name
+    with path.open("wb") as handle:
+        marshal.dump(build_changed_stats(), handle)
+    return path
+
+
 def main(argv: list[str]) -> int:
     folder = Path(argv[1] if len(argv) > 1 else ".")
     folder.mkdir(parents=True, exist_ok=True)
@@ -342,6 +390,8 @@ def main(argv: list[str]) -> int:
         f"{stress.size / 1e6:.1f} MB; hub {stress.hub}"
     )
     print(f"{chain.path}: a call chain of {chain.functions:,} functions")
+    changed = write_changed_profile(folder)
+    print(f"{changed}: the stress profile with 5 % of functions changed and 1 % new")
     return 0
 
 

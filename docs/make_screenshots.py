@@ -204,6 +204,28 @@ def write_stats() -> Path:
     return path
 
 
+async def diff_shot(name: str, keys: Sequence[str]) -> Path:
+    """The diff screen on the before/after sample pair, after pressing ``keys``."""
+    from tuiprof.app import TuiprofApp
+    from tuiprof.model.diff import diff_profiles
+
+    sides = [
+        [sample(f"diff/{side}.prof"), sample(f"diff/{side}.lprof")] for side in ("before", "after")
+    ]
+    diff = diff_profiles(load_profile(sides[0]), load_profile(sides[1]))
+    app = TuiprofApp(diff=diff, diff_finders=(SourceFinder(sides[0]), SourceFinder(sides[1])))
+    async with app.run_test(size=SMALL) as pilot:
+        app.theme = THEME
+        await settle(pilot)
+        await press(pilot, *keys)
+        await settle(pilot)
+        command = f"tuiprof diff {' '.join(sides[0])} -- {' '.join(sides[1])}"
+        svg = app.export_screenshot(title=command)
+    path = OUT / f"{name}.svg"
+    path.write_text(svg, encoding="utf-8")
+    return path
+
+
 def write_tree() -> Path:
     """``tuiprof tree`` on a sample, for docs/call-tree.md."""
     args = [sample("bottlenecks.prof"), "--depth", "6"]
@@ -229,6 +251,9 @@ async def make_all() -> list[Path]:
             await missing_source(),
             await shoot("help", taylor, help_screen),
             await shoot("export", taylor, export_dialog),
+            await diff_shot("diff", []),
+            await diff_shot("diff-callers", ["slash", *"add_row", "enter", "enter"]),
+            await diff_shot("diff-source", ["slash", *"add_row", "enter", "enter", "s"]),
         ]
     made.append(write_stats())
     made.append(write_tree())

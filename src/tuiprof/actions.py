@@ -13,53 +13,12 @@ the part's name before a dot (``tree.expand``, ``source.top``, ``export.write``)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
+from tuiprof.action_spec import Action as Action
+from tuiprof.diff_actions import DIFF_ACTIONS
 from tuiprof.model.table import SortKey
-
-
-@dataclass(frozen=True)
-class Action:
-    """One key binding: what it does, where, and how it is shown."""
-
-    id: str
-    """The binding id, as a keymap file names it."""
-    keys: str
-    """Default keys, as Textual spells them, separated by commas."""
-    action: str
-    """The action run in the part's namespace (``view('tree')``, ``hot_path``)."""
-    label: str
-    """The footer's short label."""
-    help: str
-    """What it does, for the footer's tooltip; empty where the label says it."""
-    part: str
-    """Where it applies: a key of :data:`PARTS`."""
-    show: bool = False
-    """Shown in the footer."""
-    key_display: str | None = None
-    priority: bool = False
-    palette: str = ""
-    """The command palette's title; empty for actions not in the palette."""
-
-    @property
-    def description(self) -> str:
-        """What it does, for the help screen."""
-        return self.help or self.label
-
-    def binding(self) -> Binding:
-        return Binding(
-            self.keys,
-            self.action,
-            self.label,
-            show=self.show,
-            key_display=self.key_display,
-            priority=self.priority,
-            tooltip=self.help,
-            id=self.id,
-        )
-
 
 PARTS: dict[str, str] = {
     "app": "everywhere",
@@ -73,6 +32,7 @@ PARTS: dict[str, str] = {
     "export": "the export dialog",
     "confirm": "a question before writing",
     "help": "the help screen",
+    "diff": "the diff screen",
 }
 """Each part that has keys, and where it is, in words."""
 
@@ -341,6 +301,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("export.confirm.yes", "y", "answer(True)", "Yes", "", "confirm", show=True),
     Action("export.confirm.no", "n,escape", "answer(False)", "No", "", "confirm", show=True),
     Action("close_help", "escape,question_mark,q", "dismiss", "Close", "", "help", show=True),
+    *DIFF_ACTIONS,
 )
 """Every key binding of the explorer."""
 
@@ -356,6 +317,7 @@ HELP_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Icicle", ("icicle",)),
     ("Source", ("source",)),
     ("Export dialog", ("export", "confirm")),
+    ("Diff screen (tuiprof diff)", ("diff",)),
     ("Help", ("help",)),
 )
 """The help screen's sections, in order, and the parts each lists."""

@@ -4,7 +4,8 @@ Each opened profile is a :class:`~tuiprof.model.session.Session` owned by the
 screen that shows it. Tests build the app with a profile they made
 (``TuiprofApp(profile)``); the command line gives it either a profile it
 already loaded or, for big inputs, the paths to load in a thread while a
-loading indicator shows.
+loading indicator shows. ``tuiprof diff`` gives it a diff of two runs
+(``TuiprofApp(diff=diff)``), shown on a diff screen.
 """
 
 from __future__ import annotations
@@ -26,10 +27,13 @@ from tuiprof.actions import binding_ids, bindings_for
 from tuiprof.commands import TuiprofCommands
 from tuiprof.keymap import keymap_path, load_keymap
 from tuiprof.messages import ProfileFailed, ProfileLoaded
+from tuiprof.model.diff import ProfileDiff
+from tuiprof.model.diff_session import DiffSession
 from tuiprof.model.names import visible
 from tuiprof.model.profile import Profile
 from tuiprof.model.session import Session
 from tuiprof.model.source import SourceFinder
+from tuiprof.screens.diff import DiffScreen
 from tuiprof.screens.help import HelpScreen
 from tuiprof.screens.main import MainScreen
 
@@ -105,12 +109,19 @@ class TuiprofApp(App[int]):
         path_maps: Sequence[tuple[str, str]] = (),
         keymap_file: Path | None = None,
         recording: Recording | None = None,
+        diff: ProfileDiff | None = None,
+        diff_finders: tuple[SourceFinder, SourceFinder] | None = None,
     ) -> None:
         super().__init__()
-        if profile is None and not paths:
-            raise ValueError("TuiprofApp needs a profile or paths to load")
+        if profile is None and not paths and diff is None:
+            raise ValueError("TuiprofApp needs a profile, paths to load or a diff")
         self.profile = profile
         """The profile to open, when it was loaded before the app started."""
+        self.diff = diff
+        """The two runs to compare, for ``tuiprof diff``."""
+        if diff is not None:
+            self.title = "tuiprof diff"
+        self._diff_finders = diff_finders
         self.paths = tuple(paths) or (profile.files if profile is not None else ())
         self._source_finder = source_finder
         self._source_roots = tuple(source_roots)
@@ -127,7 +138,9 @@ class TuiprofApp(App[int]):
 
     def on_mount(self) -> None:
         self._apply_keymap()
-        if self.profile is not None:
+        if self.diff is not None:
+            self.push_screen(DiffScreen(DiffSession(self.diff, self._diff_finders)))
+        elif self.profile is not None:
             self._open(self.profile)
         else:
             self.push_screen(LoadingScreen(self.paths))

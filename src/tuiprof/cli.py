@@ -12,13 +12,14 @@ import sys
 from collections.abc import Sequence
 
 from tuiprof import __version__
+from tuiprof.arguments import positive_int
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.names import visible
 
 EXIT_OK = 0
 EXIT_INPUT = 2
 
-COMMANDS = ("stats", "export", "tree", "record")
+COMMANDS = ("stats", "export", "tree", "record", "diff")
 
 DESCRIPTION = """\
 Explore Python profiles in the terminal.
@@ -31,6 +32,7 @@ Explore Python profiles in the terminal.
   tuiprof export run.prof --format dot  KCachegrind (callgrind) and Graphviz exports
   tuiprof tree run.prof --depth 12      the call tree without the UI
   tuiprof record script.py [args]       profile a program (-m module too) and open it
+  tuiprof diff before.prof after.prof   what got faster, slower, new (--json, --fail-over)
 """
 
 
@@ -90,7 +92,7 @@ def build_open_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
             "commands: tuiprof stats --help, tuiprof export --help, tuiprof tree --help,"
-            " tuiprof record --help"
+            " tuiprof record --help, tuiprof diff --help"
         ),
     )
     parser.add_argument("--version", action="version", version=f"tuiprof {__version__}")
@@ -118,7 +120,7 @@ def build_stats_parser() -> argparse.ArgumentParser:
     parser.add_argument("--reverse", action="store_true", help="reverse the sort order")
     parser.add_argument(
         "--limit",
-        type=_positive_int,
+        type=positive_int,
         default=None,
         metavar="N",
         help="show N functions (default 30)",
@@ -174,7 +176,7 @@ def build_tree_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help=".prof files")
     parser.add_argument(
-        "--depth", type=_positive_int, default=12, metavar="N", help="levels shown (default 12)"
+        "--depth", type=positive_int, default=12, metavar="N", help="levels shown (default 12)"
     )
     parser.add_argument(
         "--root", default=None, metavar="TEXT", help="start at the first function matching TEXT"
@@ -200,16 +202,6 @@ def _percentage(text: str) -> float:
     return value
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run tuiprof; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -230,6 +222,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tuiprof.record.command import run_record
 
             return run_record(args[1:])
+        if args and args[0] == "diff":
+            from tuiprof.diff_command import parse_diff_args, run_diff
+
+            return run_diff(parse_diff_args(args[1:]))
         options = build_open_parser().parse_args(args)
         from tuiprof.launch import run_explorer
 

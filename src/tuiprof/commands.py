@@ -22,9 +22,11 @@ PART_TARGETS: dict[str, str] = {
     "tree": "screen.in_view('tree', {action!r})",
     "source": "screen.in_view('source', {action!r})",
     "icicle": "screen.in_view('icicle', {action!r})",
+    "diff": "screen.{action}",
 }
 """How the palette runs an action of each part: the app's and the screen's in
-their own namespace, a view's on that view (shown first)."""
+their own namespace, a view's on that view (shown first). An action that is
+not the app's runs on a screen whose ``PALETTE_PARTS`` name its part."""
 
 
 def palette_action(action: Action) -> str:
@@ -51,6 +53,8 @@ class TuiprofCommands(Provider):
             namespace, _, rest = run.partition(".")
             name = rest.split("(", 1)[0]
             target = app if namespace == "app" else self.screen
+            if target is not app and action.part not in getattr(target, "PALETTE_PARTS", ()):
+                continue
             if not hasattr(target, f"action_{name}"):
                 continue
             found.append((action.palette, run, key_text(action, user_keys, display)))

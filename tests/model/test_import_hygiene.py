@@ -39,6 +39,10 @@ def loaded_ui_packages(setup: str, cwd: Path) -> set[str]:
         "tuiprof.model",
         "tuiprof.model.loaders",
         "tuiprof.model.table",
+        "tuiprof.model.diff",
+        "tuiprof.model.diff_table",
+        "tuiprof.model.matching",
+        "tuiprof.model.line_diff",
         "tuiprof.export",
     ],
 )
@@ -68,5 +72,17 @@ def test_stats_does_not_import_textual(tmp_path: Path) -> None:
 import tuiprof.cli
 for args in (["stats", {str(path)!r}], ["stats", {str(path)!r}, "--json"]):
     assert tuiprof.cli.main(args) == 0
+"""
+    assert "textual" not in loaded_ui_packages(setup, tmp_path)
+
+
+def test_diff_headless_does_not_import_textual(tmp_path: Path) -> None:
+    before, after = tmp_path / "a.prof", tmp_path / "b.prof"
+    before.write_bytes(marshal.dumps({("app.py", 1, "main"): (1, 1, 0.5, 1.0, {})}))
+    after.write_bytes(marshal.dumps({("app.py", 3, "main"): (1, 1, 0.25, 1.0, {})}))
+    setup = f"""
+import tuiprof.cli
+for extra in (["--json"], ["--fail-over", "5"], ["--limit", "3"]):
+    assert tuiprof.cli.main(["diff", {str(before)!r}, {str(after)!r}, *extra]) == 0
 """
     assert "textual" not in loaded_ui_packages(setup, tmp_path)

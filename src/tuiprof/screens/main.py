@@ -51,6 +51,8 @@ class MainScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("main")
+    PALETTE_PARTS: ClassVar[frozenset[str]] = frozenset({"main", "sort", "tree", "source"})
+    """The parts whose actions the command palette runs on this screen."""
 
     AUTO_FOCUS = "#function-table"
     """Keys typed before the first paint go to the table, never to the filter line

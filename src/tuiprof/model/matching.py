@@ -1,0 +1,242 @@
+"""Which function of one profile is which function of another.
+
+The code changed between the two runs, so line numbers are no identity.
+The rule, in order:
+
+1. Paths: a ``--path-map OLD=NEW`` rewrites the before side's paths (so two
+   checkouts, or a container and a laptop, name the same file the same way).
+   A before file that still has no namesake on the after side is paired with
+   the after file that shares the longest trailing run of path components
+   with it, when that after file is the only one with so long a suffix and the
+   before file is its only best match too (unambiguous both ways).
+2. Functions are matched on (file, name). When a file has one function of
+   that name on each side, they are the same function wherever they moved.
+3. When a file has several functions of one name (``<lambda>``,
+   ``__init__`` of several classes), they are paired in order, choosing the
+   pairs that keep the first lines nearest (an order-keeping alignment with the
+   least total line distance); the ones left over are new or removed.
+4. A function moved to another file, or renamed, is one removed function plus
+   one new function.
+
+Everything works on function numbers and plain lists, so 300,000 functions
+match in one pass over each side.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+
+from tuiprof.model.collector import collector_paused
+from tuiprof.model.profile import Profile
+
+NONE = -1
+"""In the match lists: no counterpart on the other side."""
+
+_ALIGN_LIMIT = 250_000
+"""Above this many cells (n x m) a name group is paired in plain order, not aligned."""
+
+
+@dataclass(frozen=True, slots=True)
+class Matching:
+    """The pairing of two profiles' functions.
+
+    ``after_of[b]`` is the after function matched to before function ``b``
+    (or :data:`NONE`: removed); ``before_of[a]`` the reverse (:data:`NONE`: new).
+    """
+
+    after_of: list[int]
+    before_of: list[int]
+    file_map: dict[str, str]
+    """Before paths read as after paths (from ``--path-map`` and common suffixes)."""
+
+
+def map_path(path: str, path_maps: Sequence[tuple[str, str]]) -> str:
+    """``path`` with the first matching ``OLD`` prefix replaced by its ``NEW``."""
+    for old, new in path_maps:
+        if path == old:
+            return new
+        stem = old.rstrip("/\\")
+        if path.startswith(stem) and path[len(stem) : len(stem) + 1] in ("/", "\\"):
+            return new.rstrip("/\\") + path[len(stem) :]
+    return path
+
+
+def _parts(path: str) -> list[str]:
+    return [part for part in path.replace("\\", "/").split("/") if part]
+
+
+def _suffix_length(a: list[str], b: list[str]) -> int:
+    n = 0
+    for x, y in zip(reversed(a), reversed(b), strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def suffix_file_map(before_files: Sequence[str], after_files: Sequence[str]) -> dict[str, str]:
+    """Pair files by their longest common path suffix, where that is unambiguous.
+
+    Only files without a namesake on the other side take part. A pair needs at
+    least the file name in common, and must be each other's only best match.
+    """
+    after_set = set(after_files)
+    before_set = set(before_files)
+    lonely_before = [f for f in dict.fromkeys(before_files) if f not in after_set]
+    lonely_after = [f for f in dict.fromkeys(after_files) if f not in before_set]
+    if not lonely_before or not lonely_after:
+        return {}
+    by_name: dict[str, list[tuple[str, list[str]]]] = {}
+    for file in lonely_after:
+        parts = _parts(file)
+        if parts:
+            by_name.setdefault(parts[-1], []).append((file, parts))
+    best_for_after: dict[str, tuple[int, list[str]]] = {}
+    best_for_before: dict[str, str] = {}
+    for file in lonely_before:
+        parts = _parts(file)
+        if not parts or file.startswith("<") or file == "~":
+            continue
+        candidates = by_name.get(parts[-1], [])
+        scored = [(_suffix_length(parts, other_parts), other) for other, other_parts in candidates]
+        if not scored:
+            continue
+        top = max(score for score, _ in scored)
+        winners = [other for score, other in scored if score == top]
+        if len(winners) == 1:
+            best_for_before[file] = winners[0]
+        for score, other in scored:
+            known = best_for_after.get(other)
+            if known is None or score > known[0]:
+                best_for_after[other] = (score, [file])
+            elif score == known[0]:
+                known[1].append(file)
+    return {
+        before: after
+        for before, after in best_for_before.items()
+        if best_for_after[after][1] == [before]
+    }
+
+
+def match_profiles(
+    before: Profile, after: Profile, path_maps: Sequence[tuple[str, str]] = ()
+) -> Matching:
+    """Match the functions of ``before`` to those of ``after`` (see the module's rule)."""
+    with collector_paused():
+        return _match(before, after, path_maps)
+
+
+def _match(before: Profile, after: Profile, path_maps: Sequence[tuple[str, str]]) -> Matching:
+    file_of, name_of = itemgetter(0), itemgetter(2)
+    after_files = set(map(file_of, after.keys))
+    distinct = list(dict.fromkeys(map(file_of, before.keys)))
+    mapped = {file: map_path(file, path_maps) for file in distinct} if path_maps else {}
+    suffixes = suffix_file_map([mapped.get(f, f) for f in distinct], list(after_files))
+    file_map: dict[str, str] = {}
+    for file in distinct:
+        final = mapped.get(file, file)
+        final = suffixes.get(final, final)
+        if final != file:
+            file_map[file] = final
+    before_keys = before.keys
+    if file_map:
+        get = file_map.get
+        before_keys = [(get(k[0], k[0]), k[1], k[2]) for k in before_keys]
+
+    # Most functions keep their key: one dictionary pass pairs them. That is
+    # the rule's answer wherever the (file, name) is unique on both sides, and
+    # wherever only one side has functions of that (file, name) left over.
+    after_pos = dict(zip(after.keys, range(len(after.keys)), strict=True))
+    after_of = list(map(after_pos.get, before_keys, itertools.repeat(NONE)))
+    before_of = _inverse(after_of, len(after.keys))
+    left_before = list(itertools.compress(range(len(after_of)), map(NONE.__eq__, after_of)))
+    left_after = list(itertools.compress(range(len(before_of)), map(NONE.__eq__, before_of)))
+    groups = {(before_keys[b][0], before_keys[b][2]) for b in left_before}
+    groups &= {(after.keys[a][0], after.keys[a][2]) for a in left_after}
+    if not groups:
+        return Matching(after_of, before_of, file_map)
+    # A (file, name) with functions left over on both sides is aligned anew,
+    # its exactly paired functions included (their lines may have shifted).
+    names = {name for _, name in groups}
+    members: list[dict[tuple[str, str], list[int]]] = []
+    for keys in (before_keys, after.keys):
+        found: dict[tuple[str, str], list[int]] = {pair: [] for pair in groups}
+        for fid in itertools.compress(
+            range(len(keys)), map(names.__contains__, map(name_of, keys))
+        ):
+            key = keys[fid]
+            slot = found.get((key[0], key[2]))
+            if slot is not None:
+                slot.append(fid)
+        members.append(found)
+    for pair in groups:
+        bids, aids = members[0][pair], members[1][pair]
+        for bid in bids:
+            after_of[bid] = NONE
+        for aid in aids:
+            before_of[aid] = NONE
+        blines = [before_keys[b][1] for b in bids]
+        alines = [after.keys[a][1] for a in aids]
+        for i, j in align_by_line(blines, alines):
+            after_of[bids[i]] = aids[j]
+            before_of[aids[j]] = bids[i]
+    return Matching(after_of, before_of, file_map)
+
+
+def _inverse(after_of: list[int], size: int) -> list[int]:
+    before_of = [NONE] * size
+    matched = list(map(NONE.__ne__, after_of))
+    collections.deque(
+        map(
+            before_of.__setitem__,
+            itertools.compress(after_of, matched),
+            itertools.compress(range(len(after_of)), matched),
+        ),
+        maxlen=0,
+    )
+    return before_of
+
+
+def align_by_line(before_lines: Sequence[int], after_lines: Sequence[int]) -> list[tuple[int, int]]:
+    """Pair two lists of first lines in order, keeping paired lines nearest.
+
+    Both lists are read in line order. ``min(n, m)`` pairs are made, order kept
+    (the third function before stays after the second), choosing among such
+    pairings the one with the least total line distance. Returns index pairs
+    into the given lists.
+    """
+    border = sorted(range(len(before_lines)), key=before_lines.__getitem__)
+    aorder = sorted(range(len(after_lines)), key=after_lines.__getitem__)
+    n, m = len(border), len(aorder)
+    if n == m or n * m > _ALIGN_LIMIT:
+        return list(zip(border, aorder, strict=False))
+    if n > m:
+        swapped = align_by_line(after_lines, before_lines)
+        return [(i, j) for j, i in swapped]
+    # n < m: choose which n of the m after functions pair, in order.
+    b = [before_lines[i] for i in border]
+    a = [after_lines[j] for j in aorder]
+    inf = float("inf")
+    # cost[i][j]: best cost pairing b[:i] within a[:j]
+    cost = [[0.0] * (m + 1)] + [[inf] * (m + 1) for _ in range(n)]
+    for i in range(1, n + 1):
+        row, prev = cost[i], cost[i - 1]
+        for j in range(i, m + 1):
+            take = prev[j - 1] + abs(b[i - 1] - a[j - 1])
+            skip = row[j - 1]
+            row[j] = take if take <= skip else skip
+    pairs: list[tuple[int, int]] = []
+    i, j = n, m
+    while i > 0:
+        if cost[i][j] == cost[i][j - 1] and j > i:
+            j -= 1
+            continue
+        pairs.append((border[i - 1], aorder[j - 1]))
+        i -= 1
+        j -= 1
+    pairs.reverse()
+    return pairs

@@ -1,0 +1,321 @@
+"""The diff screen: two runs side by side, what got faster, slower, or is new.
+
+A header with both files and totals, then one of three views: the diff
+table (``f``), callers and callees with each edge's before/after/Δ (``c``),
+and the source with the per-line diff (``s``). The screen owns a
+:class:`~tuiprof.model.diff_session.DiffSession` (a session per run, the
+selected diff row, the history); its keys are the ``diff`` part of the
+action table, so help, palette and keymap know them.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Input, Static
+
+from tuiprof.actions import bindings_for
+from tuiprof.messages import FunctionChosen, FunctionHighlighted
+from tuiprof.model.diff import Measure, ProfileDiff, Side
+from tuiprof.model.diff_format import format_signed_percent, format_total
+from tuiprof.model.diff_session import DiffSession
+from tuiprof.model.diff_table import NAME, DiffColumn
+from tuiprof.model.table import FilterError
+from tuiprof.views._textual_hacks import KeysFooter
+from tuiprof.views.diff_edges import DiffEdgesView, EdgeDiffTable
+from tuiprof.views.diff_source import DiffSourceView
+from tuiprof.views.diff_table import DiffTable
+
+VIEWS = ("functions", "callers", "source")
+SORT_COLUMNS: dict[str, DiffColumn] = {
+    "ncalls": (Measure.NCALLS, Side.AFTER),
+    "tottime": (Measure.TOTTIME, Side.AFTER),
+    "cumtime": (Measure.CUMTIME, Side.AFTER),
+    "name": NAME,
+}
+
+
+def total_text(diff: ProfileDiff) -> str:
+    """``4.70 s → 1.21 s, −74.3%``."""
+    return (
+        f"{format_total(diff.before_total)} → {format_total(diff.after_total)}, "
+        f"{format_signed_percent(diff.total_percent)}"
+    )
+
+
+class DiffHeader(Static):
+    """Both files, both totals and the total delta; then the table's state."""
+
+    DEFAULT_CSS = """
+    DiffHeader {
+        height: 2; background: $primary-background; color: $text;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    """
+
+    def __init__(self, diff: ProfileDiff, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self.diff = diff
+
+    def show(self, state: str) -> None:
+        diff = self.diff
+        before = ", ".join(os.path.basename(f) for f in diff.before.files)
+        after = ", ".join(os.path.basename(f) for f in diff.after.files)
+        top = Text(no_wrap=True, overflow="ellipsis")
+        top.append(f" {before} → {after}", style="bold")
+        top.append(f"  {total_text(diff)}")
+        if diff.normalize:
+            top.append(f"  [normalized x{diff.scale:.3g}]", style="bold")
+        bottom = Text(f" {state}", no_wrap=True, overflow="ellipsis")
+        self.update(Text("\n").join([top, bottom]))
+
+
+class DiffFilterInput(Input):
+    """The filter line of the diff table (``escape`` clears it)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("filter")
+
+    def action_clear_filter(self) -> None:
+        self.value = ""
+        self.screen.query_one(DiffTable).focus()
+
+
+class DiffScreen(Screen[None]):
+    """Two runs of one program, compared; its keys are the ``diff`` part of the action table.
+
+    | Key | Does |
+    | :- | :- |
+    | f / c / s | Diff table / callers and callees / source with the line diff. |
+    | 1 2 4 6 | Sort by ncalls, tottime, cumtime (after), name; again reverses. |
+    | d | Sort by the delta of the current column. |
+    | r | Deltas in seconds, or as percentages of the before total. |
+    | / | Filter. |
+    | i / l / b | Hide the import system / standard library / built-ins. |
+    | % | Times as percentages of each side's total. |
+    | backspace, alt+left / alt+right | Back / forward in the history. |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("diff")
+    PALETTE_PARTS: ClassVar[frozenset[str]] = frozenset({"diff"})
+    """The parts whose actions the command palette runs on this screen."""
+
+    DEFAULT_CSS = """
+    DiffScreen #diff-filter { height: 1; border: none; padding: 0 1; background: $boost; }
+    DiffScreen #diff-filter:focus { background: $primary-background; }
+    DiffScreen #diff-filter.-invalid { background: $error 40%; }
+    DiffScreen ContentSwitcher { height: 1fr; }
+    DiffScreen #functions { height: 1fr; }
+    DiffScreen DiffTable { height: 1fr; }
+    """
+
+    def __init__(self, state: DiffSession) -> None:
+        super().__init__()
+        self.state = state
+        """Both runs' sessions, the selected diff row and the history."""
+        self.diff: ProfileDiff = state.diff
+        self._filter_valid = True
+
+    @property
+    def selected(self) -> int | None:
+        """The selected diff row, or None."""
+        return self.state.selected
+
+    def compose(self) -> ComposeResult:
+        yield DiffHeader(self.diff, id="diff-header")
+        with ContentSwitcher(initial="functions"):
+            with Vertical(id="functions"):
+                yield DiffFilterInput(
+                    placeholder="/ filter: terms AND-ed, regex allowed; escape clears",
+                    id="diff-filter",
+                )
+                yield DiffTable(self.state, id="diff-table")
+            yield DiffEdgesView(self.state, id="callers")
+            yield DiffSourceView(self.diff, self.state.finders, id="source")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.state.select(self.table.highlighted)
+        warnings = [*self.diff.before.warnings, *self.diff.after.warnings]
+        if warnings:
+            self.notify("\n".join(warnings), severity="warning", timeout=8)
+        self.refresh_header()
+
+    # Parts ------------------------------------------------------------------
+
+    @property
+    def table(self) -> DiffTable:
+        return self.query_one(DiffTable)
+
+    @property
+    def edges(self) -> DiffEdgesView:
+        return self.query_one(DiffEdgesView)
+
+    @property
+    def source(self) -> DiffSourceView:
+        return self.query_one(DiffSourceView)
+
+    @property
+    def view(self) -> str:
+        return self.query_one(ContentSwitcher).current or "functions"
+
+    def refresh_header(self) -> None:
+        query = self.table.model.query
+        sort = query.sort
+        title = f"{sort[0].value} {sort[1].value}" if isinstance(sort, tuple) else "name"
+        parts = [f"sort {title} {'▲' if query.reverse else '▼'}"]
+        if query.filter_text.strip():
+            parts.append(f"filter {query.filter_text.strip()!r}")
+        hidden = [
+            name
+            for name, on in (
+                ("imports", query.hide_import_system),
+                ("stdlib", query.hide_stdlib),
+                ("builtins", query.hide_builtins),
+            )
+            if on
+        ]
+        if hidden:
+            parts.append("hiding " + ",".join(hidden))
+        shown = len(self.table.rows)
+        if shown != len(self.diff):
+            parts.append(f"{shown} of {len(self.diff)} shown")
+        if self.state.percent:
+            parts.append("% of total")
+        if self.table.share_deltas:
+            parts.append("Δ as % of before total")
+        parts.append({"functions": "diff", "callers": "callers/callees", "source": "source"}[
+            self.view
+        ])  # fmt: skip
+        self.query_one(DiffHeader).show(" · ".join(parts))
+
+    # Views ------------------------------------------------------------------
+
+    def action_view(self, view: str) -> None:
+        if view not in VIEWS:
+            return
+        if self.view == "functions" and self.table.highlighted is not None:
+            self.state.select(self.table.highlighted)
+        if view != "functions":
+            self.state.go_to(self.state.selected)
+        self.query_one(ContentSwitcher).current = view
+        self.show_selection()
+        if view == "functions":
+            self.table.focus()
+        elif view == "callers":
+            self.edges.callers.focus()
+        else:
+            self.source.table.focus()
+        self.refresh_header()
+
+    def show_selection(self) -> None:
+        row = self.state.selected
+        self.table.show_row(row)
+        if self.view == "callers":
+            self.edges.show(row)
+        elif self.view == "source":
+            self.source.show(row)
+
+    @on(FunctionHighlighted)
+    def _highlighted(self, event: FunctionHighlighted) -> None:
+        event.stop()
+        self.state.select(self.state.row_of(event.session, event.fid))
+
+    @on(FunctionChosen)
+    def _chosen(self, event: FunctionChosen) -> None:
+        event.stop()
+        if not self.state.go_to(self.state.row_of(event.session, event.fid)):
+            return
+        if self.view == "functions":
+            self.action_view("callers")
+        else:
+            self.show_selection()
+
+    @on(DiffTable.QueryChanged)
+    def _query_changed(self) -> None:
+        self.refresh_header()
+
+    # Table ------------------------------------------------------------------
+
+    def action_sort(self, name: str) -> None:
+        if self.view != "functions":
+            self.action_view("functions")
+        self.table.sort_by(SORT_COLUMNS[name])
+
+    def action_sort_delta(self) -> None:
+        """Sort by the delta of the sorted column's measure (tottime for names)."""
+        if self.view != "functions":
+            self.action_view("functions")
+        sort = self.table.model.query.sort
+        measure = sort[0] if isinstance(sort, tuple) else Measure.TOTTIME
+        self.table.sort_by((measure, Side.DELTA))
+
+    def action_toggle_share(self) -> None:
+        self.table.share_deltas = not self.table.share_deltas
+        self.refresh_header()
+
+    def action_toggle_percent(self) -> None:
+        self.state.percent = not self.state.percent
+        self.table.percent = self.state.percent
+        self.refresh_header()
+
+    def action_toggle_hidden(self, what: str) -> None:
+        model = self.table.model
+        q = model.query
+        if what == "import_system":
+            self.table.apply(lambda: model.set_hidden(import_system=not q.hide_import_system))
+        elif what == "stdlib":
+            self.table.apply(lambda: model.set_hidden(stdlib=not q.hide_stdlib))
+        elif what == "builtins":
+            self.table.apply(lambda: model.set_hidden(builtins=not q.hide_builtins))
+
+    def action_filter(self) -> None:
+        if self.view != "functions":
+            self.action_view("functions")
+        self.set_focus(self.query_one(DiffFilterInput))
+
+    @on(Input.Changed, "#diff-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        text = event.value
+        box = self.query_one(DiffFilterInput)
+        try:
+            self.table.apply(lambda: self.table.model.set_filter(text))
+        except FilterError as error:
+            box.add_class("-invalid")
+            if self._filter_valid:
+                self.notify(str(error), title="Filter", severity="error", timeout=4)
+            self._filter_valid = False
+            return
+        self._filter_valid = True
+        box.remove_class("-invalid")
+
+    @on(Input.Submitted, "#diff-filter")
+    def _filter_submitted(self) -> None:
+        if self._filter_valid:
+            self.table.focus()
+
+    # History ----------------------------------------------------------------
+
+    def action_back(self) -> None:
+        if self.focused is self.query_one(DiffFilterInput):
+            return
+        if not self.state.back():
+            self.notify("nothing further back", timeout=2)
+            return
+        self.show_selection()
+
+    def action_forward(self) -> None:
+        if not self.state.forward():
+            self.notify("nothing further forward", timeout=2)
+            return
+        self.show_selection()
+
+
+__all__ = ["DiffScreen", "EdgeDiffTable"]

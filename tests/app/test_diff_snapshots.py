@@ -1,0 +1,40 @@
+"""SVG snapshots of the diff screen at 80x24: the diff table, the edge diff, the line diff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tests.app.test_diff_screen import make_app
+
+
+async def _steady(pilot: Pilot[Any]) -> None:
+    pilot.app.theme = "textual-dark"
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
+def _go_to(name: str, *then: str) -> Any:
+    async def run(pilot: Pilot[Any]) -> None:
+        await _steady(pilot)
+        await pilot.press("slash", *name, "enter", *then)
+        await pilot.pause()
+
+    return run
+
+
+def test_diff_table_80x24(snap_compare: Any) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_steady)
+
+
+def test_edge_diff_80x24(snap_compare: Any) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_go_to("add_row", "enter"))
+
+
+def test_line_diff_80x24(snap_compare: Any) -> None:
+    assert snap_compare(
+        make_app(), terminal_size=(80, 24), run_before=_go_to("add_row", "enter", "s")
+    )
