@@ -178,6 +178,12 @@ def test_the_palette_offers_every_action() -> None:
     assert "screen.in_view('tree', 'hot_path')" in runs
 
 
+needs_tomllib = pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="key remapping reads TOML with tomllib (Python 3.11+)"
+)
+
+
+@needs_tomllib
 async def test_the_palette_shows_the_live_key_and_runs_tree_actions(
     small: Profile, tmp_path: Path
 ) -> None:
@@ -200,6 +206,7 @@ async def test_the_palette_shows_the_live_key_and_runs_tree_actions(
         assert tree is not None and app.focused is tree
 
 
+@needs_tomllib
 async def test_a_bad_key_name_in_the_keymap_keeps_the_default(
     small: Profile, tmp_path: Path
 ) -> None:
@@ -213,11 +220,6 @@ async def test_a_bad_key_name_in_the_keymap_keeps_the_default(
         await pilot.press("1")
         assert session_of(app).query.sort is SortKey.NCALLS
         assert any("nosuchkey" in n.message for n in app._notifications)
-
-
-needs_tomllib = pytest.mark.skipif(
-    sys.version_info < (3, 11), reason="key remapping reads TOML with tomllib (Python 3.11+)"
-)
 
 
 @needs_tomllib
