@@ -250,6 +250,7 @@ async def test_help_lists_the_diff_keys() -> None:
         assert {a.id for a in actions_of("diff")} <= set(ids)
 
 
+@needs_tomllib
 async def test_the_palette_offers_the_diff_actions_with_their_live_keys(tmp_path: Path) -> None:
     keymap = tmp_path / "keymap.toml"
     keymap.write_text('[keys]\n"diff.sort_delta" = "x"\n')
