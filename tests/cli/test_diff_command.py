@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.model.diff_support import kernprof_program, profiled_change
+from tests.model.diff_support import APPEND_IS_NEW, kernprof_program, profiled_change
 from tuiprof.cli import main
 
 
@@ -81,6 +81,7 @@ def test_json_lists_every_function_with_pstats_figures(
         assert seen[index] == set(stats[index].stats)  # type: ignore[attr-defined]
 
 
+@APPEND_IS_NEW
 def test_json_default_order_is_the_largest_slowdown_first(
     change: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -104,6 +105,7 @@ def test_normalize_scales_the_before_side(
     assert document["total_delta"] == pytest.approx(0.0, abs=1e-12)
 
 
+@APPEND_IS_NEW
 def test_text_table_sorts_and_limits(
     change: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

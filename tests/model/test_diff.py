@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from line_profiler import load_stats
 
-from tests.model.diff_support import kernprof_program, profiled_change
+from tests.model.diff_support import APPEND_IS_NEW, kernprof_program, profiled_change
 from tuiprof.model.diff import Measure, ProfileDiff, Side, Status, diff_profiles
 from tuiprof.model.diff_table import NAME, DiffTableModel
 from tuiprof.model.loaders import load_profile
@@ -69,6 +69,7 @@ def test_deltas_are_after_minus_before(diff: ProfileDiff) -> None:
                 assert percent[row] == pytest.approx(100 * delta[row] / before[row])
 
 
+@APPEND_IS_NEW
 def test_the_change_reads_as_it_happened(diff: ProfileDiff) -> None:
     status = diff.status()
     add_row = _row_named(diff, "add_row")

@@ -50,7 +50,7 @@ def test_every_row_reads_back_from_its_session_and_function(diff: ProfileDiff) -
 def test_select_go_to_back_and_forward(diff: ProfileDiff) -> None:
     state = DiffSession(diff)
     assert state.selected is None and not state.back() and not state.forward()
-    (one_side,) = [r for r in range(len(diff)) if NONE in (diff.before_ids[r], diff.after_ids[r])]
+    one_side = next(r for r in range(len(diff)) if NONE in (diff.before_ids[r], diff.after_ids[r]))
     kept = next(r for r in range(len(diff)) if NONE not in (diff.before_ids[r], diff.after_ids[r]))
     state.select(kept)
     assert state.selected == kept and state.history.current is None
