@@ -16,7 +16,7 @@ from tuiprof.model.diff_format import format_signed_percent
 from tuiprof.model.diff_table import NAME
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.source import SourceFinder
-from tuiprof.screens.diff import DiffScreen, total_text
+from tuiprof.screens.diff import DiffHeader, DiffScreen, total_text
 from tuiprof.screens.help import HelpScreen
 from tuiprof.views.diff_edges import EdgeDiffTable
 
@@ -143,6 +143,16 @@ async def test_filter_narrows_and_escape_clears() -> None:
         assert len(table.rows) == everything
         await pilot.press("slash", "(")
         assert len(table.rows) == everything  # a bad regex keeps the rows
+
+
+async def test_the_header_shows_the_filter_as_typed() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await pilot.press("slash", *r"add_row$ report\.py", "enter")
+        await pilot.pause()
+        header = str(_screen(app).query_one(DiffHeader).render())
+        assert r"filter add_row$ report\.py" in header
+        assert "'" not in header.splitlines()[-1]
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tuiprof.model.diff import Measure, ProfileDiff, Side
-from tuiprof.model.table import BUILTIN, IMPORT_SYSTEM, STDLIB, compile_terms, function_kind
+from tuiprof.model.table import compile_terms, function_kind, hidden_bits, set_toggles
 
 NAME = "name"
 """The sort column for function names (the other columns are ``(Measure, Side)``)."""
@@ -88,13 +88,7 @@ class DiffTableModel:
         stdlib: bool | None = None,
         builtins: bool | None = None,
     ) -> None:
-        q = self.query
-        if import_system is not None:
-            q.hide_import_system = import_system
-        if stdlib is not None:
-            q.hide_stdlib = stdlib
-        if builtins is not None:
-            q.hide_builtins = builtins
+        set_toggles(self.query, import_system, stdlib, builtins)
         self._rows = None
 
     def order(self, column: DiffColumn) -> list[int]:
@@ -123,11 +117,7 @@ class DiffTableModel:
         if self.query.reverse:
             order = order[::-1]
         q = self.query
-        hidden = (
-            (BUILTIN if q.hide_builtins else 0)
-            | (IMPORT_SYSTEM if q.hide_import_system else 0)
-            | (STDLIB if q.hide_stdlib else 0)
-        )
+        hidden = hidden_bits(q)
         if hidden:
             kinds = self.kinds()
             order = [row for row in order if not kinds[row] & hidden]

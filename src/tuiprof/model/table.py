@@ -12,7 +12,7 @@ import enum
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from tuiprof.model.format import per_call as per_call  # the sort keys and the edge tables share it
 from tuiprof.model.names import (
@@ -121,6 +121,44 @@ def function_kind(key: FunctionKey) -> int:
     return kind
 
 
+class HideToggles(Protocol):
+    """What a table query says is hidden (the function table's and the diff's)."""
+
+    hide_import_system: bool
+    hide_stdlib: bool
+    hide_builtins: bool
+
+
+class FilterAndToggles(HideToggles, Protocol):
+    """A table query's filter and hide toggles."""
+
+    filter_text: str
+
+
+def hidden_bits(query: HideToggles) -> int:
+    """The :func:`function_kind` bits of the functions the query hides."""
+    return (
+        (BUILTIN if query.hide_builtins else 0)
+        | (IMPORT_SYSTEM if query.hide_import_system else 0)
+        | (STDLIB if query.hide_stdlib else 0)
+    )
+
+
+def set_toggles(
+    query: HideToggles,
+    import_system: bool | None,
+    stdlib: bool | None,
+    builtins: bool | None,
+) -> None:
+    """Set the toggles that are given (not None); the others stay."""
+    if import_system is not None:
+        query.hide_import_system = import_system
+    if stdlib is not None:
+        query.hide_stdlib = stdlib
+    if builtins is not None:
+        query.hide_builtins = builtins
+
+
 class FilterError(ValueError):
     """A filter term that is not a valid regular expression."""
 
@@ -209,12 +247,7 @@ class FunctionTableModel:
         stdlib: bool | None = None,
         builtins: bool | None = None,
     ) -> None:
-        if import_system is not None:
-            self.query.hide_import_system = import_system
-        if stdlib is not None:
-            self.query.hide_stdlib = stdlib
-        if builtins is not None:
-            self.query.hide_builtins = builtins
+        set_toggles(self.query, import_system, stdlib, builtins)
         self._rows = None
 
     def invalidate(self) -> None:
@@ -243,11 +276,7 @@ class FunctionTableModel:
         keep: list[int] | None = None
         if q.filter_text.split():
             keep = self._filtered(q.filter_text)
-        hidden = (
-            (BUILTIN if q.hide_builtins else 0)
-            | (IMPORT_SYSTEM if q.hide_import_system else 0)
-            | (STDLIB if q.hide_stdlib else 0)
-        )
+        hidden = hidden_bits(q)
         if hidden:
             kinds = self.kinds()
             candidates = range(len(kinds)) if keep is None else keep

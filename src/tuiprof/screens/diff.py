@@ -27,11 +27,13 @@ from tuiprof.model.diff import Measure, ProfileDiff, Side
 from tuiprof.model.diff_format import format_signed_percent, format_total
 from tuiprof.model.diff_session import DiffSession
 from tuiprof.model.diff_table import NAME, DiffColumn
+from tuiprof.model.names import visible
 from tuiprof.model.table import FilterError
 from tuiprof.views._textual_hacks import KeysFooter
 from tuiprof.views.diff_edges import DiffEdgesView, EdgeDiffTable
 from tuiprof.views.diff_source import DiffSourceView
 from tuiprof.views.diff_table import DiffTable
+from tuiprof.views.header import describe_rows
 
 VIEWS = ("functions", "callers", "source")
 SORT_COLUMNS: dict[str, DiffColumn] = {
@@ -66,8 +68,8 @@ class DiffHeader(Static):
 
     def show(self, state: str) -> None:
         diff = self.diff
-        before = ", ".join(os.path.basename(f) for f in diff.before.files)
-        after = ", ".join(os.path.basename(f) for f in diff.after.files)
+        before = ", ".join(visible(os.path.basename(f)) for f in diff.before.files)
+        after = ", ".join(visible(os.path.basename(f)) for f in diff.after.files)
         top = Text(no_wrap=True, overflow="ellipsis")
         top.append(f" {before} → {after}", style="bold")
         top.append(f"  {total_text(diff)}")
@@ -171,22 +173,7 @@ class DiffScreen(Screen[None]):
         sort = query.sort
         title = f"{sort[0].value} {sort[1].value}" if isinstance(sort, tuple) else "name"
         parts = [f"sort {title} {'▲' if query.reverse else '▼'}"]
-        if query.filter_text.strip():
-            parts.append(f"filter {query.filter_text.strip()!r}")
-        hidden = [
-            name
-            for name, on in (
-                ("imports", query.hide_import_system),
-                ("stdlib", query.hide_stdlib),
-                ("builtins", query.hide_builtins),
-            )
-            if on
-        ]
-        if hidden:
-            parts.append("hiding " + ",".join(hidden))
-        shown = len(self.table.rows)
-        if shown != len(self.diff):
-            parts.append(f"{shown} of {len(self.diff)} shown")
+        parts += describe_rows(query, len(self.table.rows), len(self.diff))
         if self.state.percent:
             parts.append("% of total")
         if self.table.share_deltas:

@@ -10,15 +10,21 @@ from textual.widgets import Static
 from tuiprof.model.format import format_time
 from tuiprof.model.names import visible
 from tuiprof.model.profile import Profile
-from tuiprof.model.table import TableQuery
+from tuiprof.model.table import FilterAndToggles, TableQuery
 
 
 def describe_query(query: TableQuery, shown: int, total: int) -> str:
-    """``sort tottime ▼ · filter render console\\.py · hiding stdlib · 12 of 300 shown``.
+    """``sort tottime ▼ · filter render console\\.py · hiding stdlib · 12 of 300 shown``."""
+    sort = f"sort {query.sort.title} {'▲' if query.reverse else '▼'}"
+    return " · ".join([sort, *describe_rows(query, shown, total)])
+
+
+def describe_rows(query: FilterAndToggles, shown: int, total: int) -> list[str]:
+    """What the filter and hide toggles leave: ``filter …``, ``hiding …``, ``N of M shown``.
 
     The filter reads as typed (no quotes, no escaped backslashes).
     """
-    parts = [f"sort {query.sort.title} {'▲' if query.reverse else '▼'}"]
+    parts: list[str] = []
     if query.filter_text.strip():
         parts.append(f"filter {' '.join(query.filter_text.split())}")
     hidden = [
@@ -34,7 +40,7 @@ def describe_query(query: TableQuery, shown: int, total: int) -> str:
         parts.append("hiding " + ",".join(hidden))
     if shown != total:
         parts.append(f"{shown} of {total} shown")
-    return " · ".join(parts)
+    return parts
 
 
 class StatusHeader(Static):
