@@ -256,9 +256,11 @@ def entry() -> int:
         # under python (a kill -INT to this process included), and it decodes no
         # file it did not write: no supervisor.
         return main()
+    from tuiprof import ending
     from tuiprof.supervise import supervised
 
-    return supervised(main)
+    ending.end_without_freeing()
+    return ending.exit_if_kept(supervised(main))
 
 
 def _silence_stdout() -> None:

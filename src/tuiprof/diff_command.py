@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from tuiprof.arguments import positive_int
+from tuiprof.ending import keep_until_exit
 from tuiprof.model.diff import Figures, Measure, ProfileDiff, Side, Status, diff_profiles
 from tuiprof.model.diff_format import format_signed_percent, format_signed_time, format_total
 from tuiprof.model.diff_table import SORT_CHOICES, DiffQuery, DiffTableModel
@@ -158,6 +159,8 @@ def run_diff(options: argparse.Namespace, out: TextIO | None = None) -> int:
     before = load_profile(options.before, check_edges=not headless)
     after = load_profile(options.after, check_edges=not headless)
     diff = diff_profiles(before, after, normalize=options.normalize, path_maps=path_maps)
+    if headless:
+        keep_until_exit(before, after, diff)
     for side, profile in (("before", before), ("after", after)):
         for warning in profile.warnings:
             print(f"tuiprof: warning: {side}: {warning}", file=sys.stderr)
@@ -170,6 +173,7 @@ def run_diff(options: argparse.Namespace, out: TextIO | None = None) -> int:
         verdict = judge(diff, options.fail_over, options.function)
     table = DiffTableModel(diff, query)
     rows = table.rows
+    keep_until_exit(table)
     if options.json:
         from tuiprof.diff_json import write_diff_json
 

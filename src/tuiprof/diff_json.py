@@ -5,27 +5,39 @@ from __future__ import annotations
 import collections
 import itertools
 import json
-import operator
 from collections.abc import Sequence
+from json.encoder import encode_basestring_ascii
 from operator import itemgetter
 from typing import TextIO
 
+from tuiprof.ending import keep_until_exit
 from tuiprof.model.collector import collector_paused
-from tuiprof.model.diff import Measure, ProfileDiff, Side, Status
+from tuiprof.model.diff import ProfileDiff, Status
 from tuiprof.model.matching import NONE
+from tuiprof.model.profile import Profile
 
 _ZERO_DELTA = '{"ncalls": 0, "tottime": 0.0, "cumtime": 0.0}'
 """The delta of a function whose figures did not change, as :mod:`json` writes it."""
+
+_SIDE = (
+    '{"file": %s, "line": %d, "ncalls": %d, "primitive_calls": %d, "tottime": %s, "cumtime": %s}'
+)
+_ROW = '{"name": %s, "status": %s, "before": %s, "after": %s, "delta": %s}'
+_SAME_ROW = (
+    '{"name": %s, "status": "same", "before": %s, "after": %s, "delta": ' + _ZERO_DELTA + "}"
+)
+_DELTA = '{"ncalls": %d, "tottime": %s, "cumtime": %s}'
+_CHUNK = 8192
 
 
 def write_diff_json(diff: ProfileDiff, rows: Sequence[int], out: TextIO) -> None:
     """The diff as one JSON document (raw seconds), written in chunks.
 
     Objects are formatted in C-level ``map`` calls over whole columns:
-    strings encoded once per distinct file and name, numbers by ``repr`` as
-    :mod:`json` writes them (the loaders refuse non-finite times, so every
+    strings encoded as :func:`json.dumps` encodes them, numbers by ``repr``
+    as :mod:`json` writes them (the loaders refuse non-finite times, so every
     number is valid JSON). A function that did not change, at the same place,
-    has the same object on both sides and a zero delta: those are written
+    has the same object on both sides and a zero delta: its side is formatted
     once, which is most of a big diff and most of the time.
     """
     with collector_paused():
@@ -38,85 +50,103 @@ def write_diff_json(diff: ProfileDiff, rows: Sequence[int], out: TextIO) -> None
             head["before"]["scale"] = diff.scale  # type: ignore[index]
         out.write(json.dumps(head)[:-1])
         out.write(', "functions": [')
-        encoded: dict[str, str] = {}
-        status = diff.status()
-        every = range(len(diff))
-        before = _side_objects(diff, False, encoded, every)
-        # Rows whose after object is the before one: unchanged, same key.
-        same = list(itertools.compress(every, map(int(Status.SAME).__eq__, status)))
-        before_keys = map(diff.before.keys.__getitem__, map(diff.before_ids.__getitem__, same))
-        after_keys = map(diff.after.keys.__getitem__, map(diff.after_ids.__getitem__, same))
-        reused = set(itertools.compress(same, map(operator.eq, before_keys, after_keys)))
-        others = list(
-            itertools.compress(every, map(operator.not_, map(reused.__contains__, every)))
-        )
-        after = list(before)
-        deltas = [_ZERO_DELTA] * len(diff)
-        _set(after, others, _side_objects(diff, True, encoded, others))
-        _set(deltas, others, _delta_objects(diff, others))
-        words = [f'"{s.word}"' for s in Status]
-        statuses = list(map(words.__getitem__, status))
-        names = [_encode(encoded, diff.key(row)[2]) for row in every]
-        template = '{{"name": {}, "status": {}, "before": {}, "after": {}, "delta": {}}}'.format
-        for start in range(0, len(rows), 8192):
-            chosen = rows[start : start + 8192]
-            pick = [
-                map(column.__getitem__, chosen)
-                for column in (names, statuses, before, after, deltas)
-            ]
+        objects = row_objects(diff)
+        keep_until_exit(objects)
+        for start in range(0, len(rows), _CHUNK):
             if start:
                 out.write(", ")
-            out.write(", ".join(map(template, *pick)))
+            out.write(", ".join(map(objects.__getitem__, rows[start : start + _CHUNK])))
         out.write("]}\n")
 
 
-def _set(target: list[str], rows: Sequence[int], values: Sequence[str]) -> None:
-    collections.deque(map(target.__setitem__, rows, values), maxlen=0)
-
-
-def _encode(encoded: dict[str, str], text: str) -> str:
-    found = encoded.get(text)
-    if found is None:
-        found = encoded[text] = json.dumps(text)
-    return found
-
-
-def _side_objects(
-    diff: ProfileDiff, after: bool, encoded: dict[str, str], rows: Sequence[int]
-) -> list[str]:
-    """For the given rows, one side's JSON object (``null`` where the function is absent)."""
-    profile = diff.after if after else diff.before
-    ids = diff.after_ids if after else diff.before_ids
-    tottime, cumtime = (profile.tottime, profile.cumtime) if after else diff.before_times()
-    present = list(map(NONE.__ne__, map(ids.__getitem__, rows)))
-    fids = list(itertools.compress(map(ids.__getitem__, rows), present))
-    keys = list(map(profile.keys.__getitem__, fids))
-    template = (
-        '{{"file": {}, "line": {}, "ncalls": {}, "primitive_calls": {}, '
-        '"tottime": {!r}, "cumtime": {!r}}}'
-    ).format
-    objects = map(
-        template,
-        [_encode(encoded, key[0]) for key in keys],
-        map(itemgetter(1), keys),
-        map(profile.ncalls.__getitem__, fids),
-        map(profile.primitive_calls.__getitem__, fids),
-        map(tottime.__getitem__, fids),
-        map(cumtime.__getitem__, fids),
+def row_objects(diff: ProfileDiff) -> list[str]:
+    """Every diff row's JSON object, in row order."""
+    matched, removed, new = diff.blocks
+    n = len(diff)
+    keys = diff.keys()
+    names = list(map(encode_basestring_ascii, map(itemgetter(2), keys)))
+    files: dict[str, str] = {}
+    # The before side of matched and removed rows (rows 0 to matched + removed).
+    tottime, cumtime = diff.before_times()
+    before = _side_objects(
+        diff.before, tottime, cumtime, diff.before_ids[: matched + removed], files
     )
-    out = ["null"] * len(rows)
-    _set(out, list(itertools.compress(range(len(rows)), present)), list(objects))
+    status = diff.status()
+    # Rows whose after object is the before one (unchanged, same key) keep
+    # the row made here; the others are made again below.
+    out = list(map(_SAME_ROW.__mod__, zip(names, before, before, strict=False)))
+    out += [""] * new
+    remade = bytearray(status[:matched])  # SAME is 0
+    for row in diff.rekeyed_rows():
+        remade[row] = 1
+    others = list(itertools.compress(range(matched), remade))
+    others += range(matched, n)
+    after_rows = [row for row in others if row < matched or row >= matched + removed]
+    after_ids = list(map(diff.after_ids.__getitem__, after_rows))
+    after_of = dict(
+        zip(
+            after_rows,
+            _side_objects(diff.after, diff.after.tottime, diff.after.cumtime, after_ids, files),
+            strict=True,
+        )
+    )
+    deltas = map(_DELTA.__mod__, _deltas(diff, others))
+    words = [f'"{s.word}"' for s in Status]
+    rows = map(
+        _ROW.__mod__,
+        zip(
+            map(names.__getitem__, others),
+            map(words.__getitem__, map(status.__getitem__, others)),
+            [before[row] if row < matched + removed else "null" for row in others],
+            map(after_of.get, others, itertools.repeat("null")),
+            deltas,
+            strict=True,
+        ),
+    )
+    collections.deque(map(out.__setitem__, others, rows), maxlen=0)
     return out
 
 
-def _delta_objects(diff: ProfileDiff, rows: Sequence[int]) -> list[str]:
-    template = '{{"ncalls": {}, "tottime": {!r}, "cumtime": {!r}}}'.format
-    columns = [diff.column(m, Side.DELTA) for m in Measure]
+def _deltas(diff: ProfileDiff, rows: Sequence[int]) -> list[tuple[int, str, str]]:
+    """After minus before of ncalls, tottime and cumtime for the given (few) rows."""
+    sides = [
+        (diff.before_ids, diff.before.ncalls, *diff.before_times()),
+        (diff.after_ids, diff.after.ncalls, diff.after.tottime, diff.after.cumtime),
+    ]
+    out = []
+    for row in rows:
+        (b_ncalls, b_tottime, b_cumtime), (a_ncalls, a_tottime, a_cumtime) = (
+            (0, 0.0, 0.0)
+            if ids[row] == NONE
+            else (ncalls[ids[row]], tottime[ids[row]], cumtime[ids[row]])
+            for ids, ncalls, tottime, cumtime in sides
+        )
+        out.append((a_ncalls - b_ncalls, repr(a_tottime - b_tottime), repr(a_cumtime - b_cumtime)))
+    return out
+
+
+def _side_objects(
+    profile: Profile,
+    tottime: Sequence[float],
+    cumtime: Sequence[float],
+    fids: Sequence[int],
+    files: dict[str, str],
+) -> list[str]:
+    """One side's JSON object for each of the given functions."""
+    keys = list(map(profile.keys.__getitem__, fids))
+    for file in set(map(itemgetter(0), keys)).difference(files):
+        files[file] = encode_basestring_ascii(file)
     return list(
         map(
-            template,
-            map(int, map(columns[0].__getitem__, rows)),
-            map(columns[1].__getitem__, rows),
-            map(columns[2].__getitem__, rows),
+            _SIDE.__mod__,
+            zip(
+                map(files.__getitem__, map(itemgetter(0), keys)),
+                map(itemgetter(1), keys),
+                map(profile.ncalls.__getitem__, fids),
+                map(profile.primitive_calls.__getitem__, fids),
+                map(repr, map(tottime.__getitem__, fids)),
+                map(repr, map(cumtime.__getitem__, fids)),
+                strict=True,
+            ),
         )
     )

@@ -16,6 +16,7 @@ so that runs of different lengths compare by share of the run.
 
 from __future__ import annotations
 
+import bisect
 import enum
 import itertools
 import operator
@@ -128,6 +129,7 @@ class ProfileDiff:
     _row_of_before: list[int] | None = None
     _row_of_after: list[int] | None = None
     _scaled: tuple[list[float], list[float]] | None = None
+    _keys: list[FunctionKey] | None = None
     _blocks: tuple[int, int, int] = (0, 0, 0)
     """How many rows are matched, removed and new (in that order)."""
 
@@ -179,6 +181,28 @@ class ProfileDiff:
 
     # --- rows -------------------------------------------------------------------------
 
+    @property
+    def blocks(self) -> tuple[int, int, int]:
+        """How many rows are matched, removed and new: the rows come in that order."""
+        return self._blocks
+
+    def keys(self) -> list[FunctionKey]:
+        """Every row's :meth:`key`, built once."""
+        if self._keys is None:
+            matched, removed, _new = self._blocks
+            after, before = self.after.keys, self.before.keys
+            keys = list(map(after.__getitem__, self.after_ids[:matched]))
+            keys += map(before.__getitem__, self.before_ids[matched : matched + removed])
+            keys += map(after.__getitem__, self.after_ids[matched + removed :])
+            self._keys = keys
+        return self._keys
+
+    def rekeyed_rows(self) -> list[int]:
+        """Matched rows whose two functions have different keys (moved, or a mapped file)."""
+        matched = self._blocks[0]
+        kept = self.before_ids  # ascending over the matched rows
+        return [bisect.bisect_left(kept, fid, 0, matched) for fid in self.matching.rekeyed]
+
     def key(self, row: int) -> FunctionKey:
         """The function's key: the after side's when it has one."""
         aid = self.after_ids[row]
@@ -223,26 +247,42 @@ class ProfileDiff:
         """Per row, a :class:`Status` value."""
         if self._status is None:
             matched, removed, new = self._blocks
-            columns = [
-                map(operator.ne, self.column(m, Side.BEFORE), self.column(m, Side.AFTER))
-                for m in Measure
-            ]
-            primitive = [
-                self._pick(list(map(float, p.primitive_calls)), ids)
-                for p, ids in ((self.before, self.before_ids), (self.after, self.after_ids))
-            ]
-            columns.append(map(operator.ne, *primitive))
-            out = bytearray(map(any, itertools.islice(zip(*columns, strict=True), matched)))
+            # SAME is 0 and CHANGED 1: whether any of the four figures differ,
+            # one C-level comparison per column, the columns OR-ed as integers.
+            differ = 0
+            for measure in (Measure.TOTTIME, Measure.CUMTIME):
+                before = self.column(measure, Side.BEFORE)
+                after = self.column(measure, Side.AFTER)
+                differ |= int.from_bytes(bytes(map(operator.ne, before, after))[:matched], "little")
+            bids, aids = self.before_ids[:matched], self.after_ids[:matched]
+            b, a = self.before, self.after
+            for before_counts, after_counts in (
+                (b.ncalls, a.ncalls),
+                (b.primitive_calls, a.primitive_calls),
+            ):
+                changed = map(
+                    operator.ne,
+                    map(before_counts.__getitem__, bids),
+                    map(after_counts.__getitem__, aids),
+                )
+                differ |= int.from_bytes(bytes(changed), "little")
+            out = bytearray(differ.to_bytes(matched, "little"))
             out += bytes([Status.REMOVED]) * removed + bytes([Status.NEW]) * new
             self._status = out
         return self._status
 
-    @staticmethod
-    def _pick(source: Sequence[float], ids: Sequence[int]) -> list[float]:
-        # An absent side reads as 0: NONE (-1) indexes the 0.0 appended here.
-        padded = list(source)
-        padded.append(0.0)
-        return list(map(padded.__getitem__, ids))
+    def _pick(self, source: Sequence[float], after: bool) -> list[float]:
+        # One value per row; an absent side reads as 0.
+        matched, removed, new = self._blocks
+        if after:
+            ids = self.after_ids
+            out = list(map(source.__getitem__, ids[:matched]))
+            out += [0.0] * removed
+            out += map(source.__getitem__, ids[matched + removed :])
+        else:
+            out = list(map(source.__getitem__, self.before_ids[: matched + removed]))
+            out += [0.0] * new
+        return out
 
     def column(self, measure: Measure, side: Side) -> list[float]:
         """One value per row (0 for an absent side), built once."""
@@ -272,15 +312,14 @@ class ProfileDiff:
 
     def _side_column(self, measure: Measure, after: bool) -> list[float]:
         profile = self.after if after else self.before
-        ids = self.after_ids if after else self.before_ids
         if measure is Measure.NCALLS:
-            source: Sequence[float] = list(map(float, profile.ncalls))
-        elif after:
+            return list(map(float, self._pick(profile.ncalls, after)))
+        if after:
             source = profile.tottime if measure is Measure.TOTTIME else profile.cumtime
         else:
             tt, ct = self.before_times()
             source = tt if measure is Measure.TOTTIME else ct
-        return self._pick(source, ids)
+        return self._pick(source, after)
 
     def row_of_before(self, fid: int) -> int:
         """The row of a before function."""

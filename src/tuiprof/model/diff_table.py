@@ -8,6 +8,9 @@ function table's terms, hidden with its toggles.
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,9 +98,33 @@ class DiffTableModel:
         """Every row in the column's natural order: numbers largest first, names A-Z."""
         cached = self._orders.get(column)
         if cached is None:
-            cached = sorted(range(len(self.diff)), key=self._key(column), reverse=column != NAME)
+            if isinstance(column, tuple) and column[1] in (Side.DELTA, Side.PERCENT):
+                cached = self._order_around_zero(column)
+            else:
+                key = self._key(column)
+                cached = sorted(range(len(self.diff)), key=key, reverse=column != NAME)
             self._orders[column] = cached
         return cached
+
+    def _order_around_zero(self, column: tuple[Measure, Side]) -> list[int]:
+        """A delta column's order, sorting only the rows that changed.
+
+        The rows of unchanged functions (most rows) have a delta of 0: they go
+        between the positive and the negative deltas in row order, where the
+        stable sort of every row would put them.
+        """
+        values = self.diff.column(*column)
+        status = self.diff.status()  # SAME is 0
+        changed = sorted(
+            itertools.compress(range(len(values)), status), key=values.__getitem__, reverse=True
+        )
+        picked = list(map(values.__getitem__, changed))
+        # picked runs from largest to smallest: find where the zeros start and end.
+        start = bisect.bisect_left(picked, 0.0, key=operator.neg)
+        end = bisect.bisect_right(picked, 0.0, key=operator.neg)
+        same = itertools.compress(range(len(values)), map(operator.not_, status))
+        zeros = sorted([*changed[start:end], *same])
+        return changed[:start] + zeros + changed[end:]
 
     def _key(self, column: DiffColumn) -> Callable[[int], Any]:
         if isinstance(column, str):

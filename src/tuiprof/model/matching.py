@@ -27,10 +27,11 @@ from __future__ import annotations
 import collections
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 
 from tuiprof.model.collector import collector_paused
+from tuiprof.model.names import FunctionKey
 from tuiprof.model.profile import Profile
 
 NONE = -1
@@ -52,6 +53,9 @@ class Matching:
     before_of: list[int]
     file_map: dict[str, str]
     """Before paths read as after paths (from ``--path-map`` and common suffixes)."""
+    rekeyed: list[int] = field(default_factory=list)
+    """Matched before functions (ascending) whose after function has another key:
+    moved to another line, or in a file of :attr:`file_map`."""
 
 
 def map_path(path: str, path_maps: Sequence[tuple[str, str]]) -> str:
@@ -131,9 +135,9 @@ def match_profiles(
 
 
 def _match(before: Profile, after: Profile, path_maps: Sequence[tuple[str, str]]) -> Matching:
-    file_of, name_of = itemgetter(0), itemgetter(2)
+    file_of = itemgetter(0)
     after_files = set(map(file_of, after.keys))
-    distinct = list(dict.fromkeys(map(file_of, before.keys)))
+    distinct = sorted(set(map(file_of, before.keys)))
     mapped = {file: map_path(file, path_maps) for file in distinct} if path_maps else {}
     suffixes = suffix_file_map([mapped.get(f, f) for f in distinct], list(after_files))
     file_map: dict[str, str] = {}
@@ -157,34 +161,65 @@ def _match(before: Profile, after: Profile, path_maps: Sequence[tuple[str, str]]
     left_after = list(itertools.compress(range(len(before_of)), map(NONE.__eq__, before_of)))
     groups = {(before_keys[b][0], before_keys[b][2]) for b in left_before}
     groups &= {(after.keys[a][0], after.keys[a][2]) for a in left_after}
-    if not groups:
-        return Matching(after_of, before_of, file_map)
-    # A (file, name) with functions left over on both sides is aligned anew,
-    # its exactly paired functions included (their lines may have shifted).
-    names = {name for _, name in groups}
-    members: list[dict[tuple[str, str], list[int]]] = []
-    for keys in (before_keys, after.keys):
-        found: dict[tuple[str, str], list[int]] = {pair: [] for pair in groups}
-        for fid in itertools.compress(
-            range(len(keys)), map(names.__contains__, map(name_of, keys))
-        ):
-            key = keys[fid]
-            slot = found.get((key[0], key[2]))
-            if slot is not None:
-                slot.append(fid)
-        members.append(found)
-    for pair in groups:
-        bids, aids = members[0][pair], members[1][pair]
+    rekeyed: set[int] = set()
+    if file_map:
+        mapped_file = map(file_map.__contains__, map(file_of, before.keys))
+        rekeyed.update(itertools.compress(range(len(after_of)), mapped_file))
+    if groups:
+        rekeyed.update(
+            _align_groups(groups, before_keys, after.keys, left_after, after_of, before_of)
+        )
+    return Matching(
+        after_of, before_of, file_map, sorted(b for b in rekeyed if after_of[b] != NONE)
+    )
+
+
+def _align_groups(
+    groups: set[tuple[str, str]],
+    before_keys: Sequence[FunctionKey],
+    after_keys: Sequence[FunctionKey],
+    left_after: Sequence[int],
+    after_of: list[int],
+    before_of: list[int],
+) -> list[int]:
+    """Pair anew the functions of each (file, name) with some left over on both sides.
+
+    Its exactly paired functions are included (their lines may have shifted).
+    Returns the before functions now paired with a function of another key.
+    """
+    members: dict[tuple[str, str], tuple[list[int], list[int]]] = {
+        pair: ([], []) for pair in groups
+    }
+    # One pass over the before side's keys finds its members; the after
+    # side's are their exact partners and the after functions left over.
+    pairs = zip(map(itemgetter(0), before_keys), map(itemgetter(2), before_keys), strict=True)
+    for bid in itertools.compress(range(len(before_keys)), map(groups.__contains__, pairs)):
+        key = before_keys[bid]
+        bids, aids = members[(key[0], key[2])]
+        bids.append(bid)
+        if after_of[bid] != NONE:
+            aids.append(after_of[bid])
+    for aid in left_after:
+        key = after_keys[aid]
+        found = members.get((key[0], key[2]))
+        if found is not None:
+            found[1].append(aid)
+    rekeyed = []
+    for bids, aids in members.values():
+        aids.sort()  # in function order, as the before side's, for ties in lines
         for bid in bids:
             after_of[bid] = NONE
         for aid in aids:
             before_of[aid] = NONE
-        blines = [before_keys[b][1] for b in bids]
-        alines = [after.keys[a][1] for a in aids]
-        for i, j in align_by_line(blines, alines):
-            after_of[bids[i]] = aids[j]
-            before_of[aids[j]] = bids[i]
-    return Matching(after_of, before_of, file_map)
+        for i, j in align_by_line(
+            [before_keys[b][1] for b in bids], [after_keys[a][1] for a in aids]
+        ):
+            bid, aid = bids[i], aids[j]
+            after_of[bid] = aid
+            before_of[aid] = bid
+            if before_keys[bid] != after_keys[aid]:
+                rekeyed.append(bid)
+    return rekeyed
 
 
 def _inverse(after_of: list[int], size: int) -> list[int]:
