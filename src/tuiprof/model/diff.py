@@ -17,101 +17,23 @@ so that runs of different lengths compare by share of the run.
 from __future__ import annotations
 
 import bisect
-import enum
 import itertools
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from tuiprof.model.diff_values import (
+    EdgeDiff,
+    Figures,
+    Measure,
+    Side,
+    Status,
+    percent_change,
+)
 from tuiprof.model.line_diff import LineDiff, diff_lines
 from tuiprof.model.matching import NONE, Matching, match_profiles
-from tuiprof.model.names import FunctionKey, label
+from tuiprof.model.names import FunctionKey, label, search_text
 from tuiprof.model.profile import Edge, Profile
-
-
-class Status(enum.IntEnum):
-    """How a function fared between the runs."""
-
-    SAME = 0
-    """Found on both sides with equal call counts and times."""
-    CHANGED = 1
-    NEW = 2
-    """Only in the after profile."""
-    REMOVED = 3
-    """Only in the before profile."""
-
-    @property
-    def word(self) -> str:
-        return self.name.lower()
-
-
-class Measure(enum.Enum):
-    """A figure the diff compares."""
-
-    NCALLS = "ncalls"
-    TOTTIME = "tottime"
-    CUMTIME = "cumtime"
-
-
-class Side(enum.Enum):
-    """Which value of a measure: either run's, their difference, or that as a percent."""
-
-    BEFORE = "before"
-    AFTER = "after"
-    DELTA = "delta"
-    PERCENT = "percent"
-    """The delta as a percentage of the before value (infinite for new functions)."""
-
-
-INFINITY = float("inf")
-
-
-def percent_change(before: float, after: float) -> float:
-    """``(after - before) / before`` in percent; +inf when only the after side has time."""
-    if before:
-        return 100.0 * (after - before) / abs(before)
-    if after > 0:
-        return INFINITY
-    if after < 0:
-        return -INFINITY
-    return 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class Figures:
-    """One function's figures on one side (times scaled when normalized)."""
-
-    ncalls: int
-    primitive_calls: int
-    tottime: float
-    cumtime: float
-
-
-@dataclass(frozen=True, slots=True)
-class EdgeDiff:
-    """One caller or callee edge, before and after.
-
-    ``row`` is the far end's row in the diff, or :data:`NONE` when the far end
-    is not a function of either profile (pstats keeps such callers).
-    """
-
-    row: int
-    key: FunctionKey
-    before: Figures | None
-    after: Figures | None
-
-    def delta(self, measure: Measure) -> float:
-        return _value(self.after, measure) - _value(self.before, measure)
-
-
-def _value(figures: Figures | None, measure: Measure) -> float:
-    if figures is None:
-        return 0
-    if measure is Measure.NCALLS:
-        return figures.ncalls
-    if measure is Measure.TOTTIME:
-        return figures.tottime
-    return figures.cumtime
 
 
 @dataclass(eq=False, repr=False)
@@ -387,9 +309,8 @@ class ProfileDiff:
         return diff_lines(before, after, lengths)
 
     def row_text(self, row: int) -> str:
-        """What the filter searches: the name and path, lower case."""
-        file, line, name = self.key(row)
-        return f"{name} {file}:{line}".lower()
+        """What the filter searches: the function table's search text of the row's key."""
+        return search_text(self.key(row))
 
 
 def _inverse(ids: Sequence[int], size: int) -> list[int]:
@@ -418,3 +339,16 @@ def diff_profiles(
 def describe_key(key: FunctionKey) -> str:
     """``name  file:line`` of a key (for edges whose far end is in neither profile)."""
     return label(key)
+
+
+__all__ = [
+    "EdgeDiff",
+    "Figures",
+    "Measure",
+    "ProfileDiff",
+    "Side",
+    "Status",
+    "describe_key",
+    "diff_profiles",
+    "percent_change",
+]

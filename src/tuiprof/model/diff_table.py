@@ -9,14 +9,25 @@ function table's terms, hidden with its toggles.
 from __future__ import annotations
 
 import bisect
+import collections
+import gc
 import itertools
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from tuiprof.model.diff import Measure, ProfileDiff, Side
-from tuiprof.model.table import compile_terms, function_kind, hidden_bits, set_toggles
+from tuiprof.model.names import search_text
+from tuiprof.model.session import FREEZE_ABOVE
+from tuiprof.model.table import (
+    compile_terms,
+    function_kind,
+    hidden_bits,
+    narrows,
+    set_toggles,
+)
 
 NAME = "name"
 """The sort column for function names (the other columns are ``(Measure, Side)``)."""
@@ -61,6 +72,7 @@ class DiffTableModel:
     _texts: list[str] | None = field(default=None, repr=False)
     _kinds: bytearray | None = field(default=None, repr=False)
     _rows: list[int] | None = field(default=None, repr=False)
+    _filter_cache: tuple[str, list[int]] | None = field(default=None, repr=False)
 
     @property
     def rows(self) -> Sequence[int]:
@@ -128,30 +140,74 @@ class DiffTableModel:
 
     def _key(self, column: DiffColumn) -> Callable[[int], Any]:
         if isinstance(column, str):
-            names = [self.diff.key(row)[2].lower() for row in range(len(self.diff))]
+            names = list(map(str.lower, map(itemgetter(2), self.diff.keys())))
             return names.__getitem__
         return self.diff.column(*column).__getitem__
 
     def kinds(self) -> bytearray:
         """Per row, the hide-toggle bits of its function."""
         if self._kinds is None:
-            diff = self.diff
-            self._kinds = bytearray(function_kind(diff.key(row)) for row in range(len(diff)))
+            self._kinds = bytearray(map(function_kind, self.diff.keys()))
         return self._kinds
 
+    def texts(self) -> list[str]:
+        """Per row, what the filter searches (the function table's search text)."""
+        if self._texts is None:
+            self._texts = list(map(search_text, self.diff.keys()))
+        return self._texts
+
+    def prepare(self, columns: Iterable[DiffColumn] = ()) -> None:
+        """Build the filter's texts, the hide-toggle kinds and the orders of ``columns``.
+
+        Meant for a thread after the first screen: afterwards a filter
+        keystroke, a toggle or a sort by one of those columns only picks from
+        what is ready.
+        """
+        self.texts()
+        self.kinds()
+        for column in columns:
+            self.order(column)
+        if len(self.diff) >= FREEZE_ABOVE:
+            # The diff's columns and these orders live as long as the screen:
+            # out of the collector's sight, a full collection stops walking
+            # their millions of entries (a third of a second at 300,000 rows).
+            gc.freeze()
+
+    def _filtered(self, text: str) -> list[int]:
+        """Rows whose text matches every term, in row order."""
+        texts = self.texts()
+        candidates: Sequence[int] = range(len(texts))
+        # Typing one more character narrows the last result: start from it.
+        if self._filter_cache is not None:
+            previous, found = self._filter_cache
+            if previous.split() and narrows(previous, text):
+                candidates = found
+        for matches in compile_terms(text):
+            candidates = list(
+                itertools.compress(candidates, map(matches, map(texts.__getitem__, candidates)))
+            )
+        found_now = list(candidates)
+        self._filter_cache = (text, found_now)
+        return found_now
+
     def _compute_rows(self) -> list[int]:
-        order = self.order(self.query.sort)
-        if self.query.reverse:
-            order = order[::-1]
         q = self.query
+        order = self.order(q.sort)
+        if q.reverse:
+            order = order[::-1]
+        filtering = bool(q.filter_text.split())
         hidden = hidden_bits(q)
+        if not filtering and not hidden:
+            return order
+        # One flag per row, then one C-level pick along the order.
+        n = len(self.diff)
+        if filtering:
+            keep = bytearray(n)
+            found = self._filtered(q.filter_text)
+            collections.deque(map(keep.__setitem__, found, itertools.repeat(1)), maxlen=0)
+        else:
+            keep = bytearray(b"\x01") * n
         if hidden:
-            kinds = self.kinds()
-            order = [row for row in order if not kinds[row] & hidden]
-        if q.filter_text.split():
-            if self._texts is None:
-                self._texts = [self.diff.row_text(row) for row in range(len(self.diff))]
-            texts = self._texts
-            for matches in compile_terms(q.filter_text):
-                order = [row for row in order if matches(texts[row])]
-        return order
+            shown = map(operator.not_, map(hidden.__and__, self.kinds()))
+            keep = bytearray(map(operator.and_, keep, shown))
+        return list(itertools.compress(order, map(keep.__getitem__, order)))

@@ -12,6 +12,7 @@ import enum
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Any, Protocol
 
 from tuiprof.model.format import per_call as per_call  # the sort keys and the edge tables share it
@@ -163,34 +164,31 @@ class FilterError(ValueError):
     """A filter term that is not a valid regular expression."""
 
 
-def compile_terms(text: str) -> list[Callable[[str], bool]]:
+Matcher = Callable[[str], object]
+"""A filter term's test of a search text: a true result (a match) when the term matches."""
+
+
+def compile_terms(text: str) -> list[Matcher]:
     """Split a filter into AND-ed terms, each a substring or a regular expression.
 
     A term is taken literally unless it holds regex characters, in which case
     it is compiled (case-insensitive). Terms are matched against the name and
     the ``path:line`` separately (:func:`~tuiprof.model.names.search_text`):
-    ``^`` and ``$`` anchor to either one.
+    ``^`` and ``$`` anchor to either one. Each test is a compiled pattern's
+    ``search`` (a literal term's too, lower-cased, on the lower-case text), so
+    that ``map`` runs it over 300,000 texts without a Python call per text.
     """
-    matchers: list[Callable[[str], bool]] = []
+    matchers: list[Matcher] = []
     for term in text.split():
-        lowered = term.lower()
         if re.escape(term) == term:
-            matchers.append(_contains(lowered))
+            matchers.append(re.compile(re.escape(term.lower())).search)
         else:
             try:
                 pattern = re.compile(term, re.IGNORECASE | re.MULTILINE)
             except re.error as error:
                 raise FilterError(f"bad regular expression {term!r}: {error}") from None
-            matchers.append(_searches(pattern))
+            matchers.append(pattern.search)
     return matchers
-
-
-def _contains(term: str) -> Callable[[str], bool]:
-    return lambda text: term in text
-
-
-def _searches(pattern: re.Pattern[str]) -> Callable[[str], bool]:
-    return lambda text: pattern.search(text) is not None
 
 
 @dataclass
@@ -314,11 +312,11 @@ class FunctionTableModel:
         # Typing one more character narrows the last result: start from it.
         if self._filter_cache is not None:
             previous, found = self._filter_cache
-            if previous.split() and _narrows(previous, text):
+            if previous.split() and narrows(previous, text):
                 candidates = found
         found_now = list(candidates)
         for matches in compile_terms(text):
-            found_now = [fid for fid in found_now if matches(texts[fid])]
+            found_now = list(compress(found_now, map(matches, map(texts.__getitem__, found_now))))
         self._filter_cache = (text, found_now)
         return found_now
 
@@ -340,7 +338,7 @@ class FunctionTableModel:
         return [fid for fid in order if mask[fid]]
 
 
-def _narrows(previous: str, text: str) -> bool:
+def narrows(previous: str, text: str) -> bool:
     """True when every match of ``text`` is also a match of ``previous``.
 
     Holds when ``text`` only adds characters to the last literal term or adds
