@@ -20,7 +20,7 @@ from typing import TextIO
 from tuiprof.arguments import positive_int
 from tuiprof.ending import keep_until_exit
 from tuiprof.model.diff import Figures, Measure, ProfileDiff, Side, Status, diff_profiles
-from tuiprof.model.diff_format import format_signed_percent, format_signed_time, format_total
+from tuiprof.model.diff_format import format_change, format_signed_percent, format_signed_time
 from tuiprof.model.diff_table import SORT_CHOICES, DiffQuery, DiffTableModel
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.format import format_calls, format_time
@@ -235,7 +235,7 @@ def judge(diff: ProfileDiff, limit: float, function: str | None) -> tuple[bool, 
             what += " (removed)"
     change = _change(before, after)
     failed = change > limit
-    figures = f"{format_total(before)} → {format_total(after)}, {format_signed_percent(change)}"
+    figures = format_change(before, after, change)
     if failed:
         return True, f"tuiprof: FAIL: {what} {figures}: over the --fail-over limit of {limit:g}%"
     return False, f"tuiprof: ok: {what} {figures}: within the --fail-over limit of {limit:g}%"
@@ -276,11 +276,8 @@ def header_lines(diff: ProfileDiff) -> list[str]:
 
 
 def total_line(diff: ProfileDiff) -> str:
-    """``4.70 s → 1.21 s, −74.3%``."""
-    return (
-        f"{format_total(diff.before_total)} → {format_total(diff.after_total)}, "
-        f"{format_signed_percent(diff.total_percent)}"
-    )
+    """``4.700s → 1.210s, −74.3%``."""
+    return format_change(diff.before_total, diff.after_total, diff.total_percent)
 
 
 def row_cells(diff: ProfileDiff, row: int) -> list[str]:

@@ -253,3 +253,23 @@ def test_a_terminal_without_table_options_opens_the_screen(
     # a table option keeps it headless, even on a terminal
     assert run_diff(parse_diff_args([*map(str, change), "--limit", "2"]), out) == 0
     assert len(opened) == 1 and "showing 2 of" in out.getvalue()
+
+
+def test_the_command_ends_without_freeing_and_loses_no_output(
+    change: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``tuiprof diff`` in its own process ends with ``os._exit``: its output is all there."""
+    import subprocess
+    import sys
+
+    from tuiprof import ending
+
+    args = ["diff", *map(str, reversed(change)), "--json", "--fail-over", "0"]  # slower
+    done = subprocess.run(
+        [sys.executable, "-m", "tuiprof", *args], capture_output=True, text=True, timeout=120
+    )
+    status, out, err = run(args[1:], capsys)
+    assert ending._kept is None  # in-process calls keep nothing
+    assert (done.returncode, done.stdout, done.stderr) == (status, out, err)
+    assert status == 1 and json.loads(done.stdout)["functions"]
+    assert err.startswith("tuiprof: FAIL: total time")

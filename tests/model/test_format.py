@@ -59,3 +59,31 @@ def test_calls_as_pstats_prints_them() -> None:
 def test_duration_or_percent() -> None:
     assert format_duration_or_percent(0.5, 2.0, False) == "500.0ms"
     assert format_duration_or_percent(0.5, 2.0, True) == "25.0%"
+
+
+def test_diff_figures_read_as_every_other_figure() -> None:
+    """The diff's times and percentages go through the same formatters, with a sign."""
+    from tuiprof.model.diff_format import (
+        format_change,
+        format_signed_count,
+        format_signed_percent,
+        format_signed_time,
+    )
+    from tuiprof.model.format import format_share
+
+    assert format_change(5.0123, 0.2235, -95.54) == "5.012s → 223.5ms, −95.5%"
+    assert format_signed_time(0.0123) == "+" + format_time(0.0123) == "+12.30ms"
+    assert format_signed_time(-4.2e-8) == "\u22120.042µs"
+    assert format_signed_time(0.0) == "0"
+    assert format_signed_percent(12.5) == "+" + format_percent(12.5, 100) == "+12.5%"
+    assert format_signed_percent(-5.01) == "\u22125.01%"
+    assert format_signed_percent(1234.4) == "+1234%"
+    assert format_signed_percent(float("inf")) == "new"
+    assert format_signed_percent(0.0) == "0%"
+    assert format_signed_count(-12) == "\u221212"
+    assert [format_share(p) for p in (0.5, 25.0, 100.0, 2500.0)] == [
+        "0.50%",
+        "25.0%",
+        "100.0%",
+        "2500%",
+    ]

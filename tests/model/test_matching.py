@@ -238,3 +238,17 @@ def test_a_shift_that_lands_on_another_function_s_line_still_pairs_in_order() ->
     before = _keys_profile([("/a.py", 10, "<lambda>"), ("/a.py", 20, "<lambda>")])
     after = _keys_profile([("/a.py", 20, "<lambda>"), ("/a.py", 30, "<lambda>")])
     assert match_profiles(before, after).after_of == [0, 1]
+
+
+def test_pairs_of_different_keys_are_listed(before: Profile, tmp_path: Path) -> None:
+    """The JSON writes an unchanged function once for both sides unless its key changed."""
+    after = _profile(tmp_path, SHAPES.replace("def checksum", "\n\ndef checksum"))
+    matching = match_profiles(before, after)
+    matched = [(b, a) for b, a in enumerate(matching.after_of) if a != NONE]
+    differ = [b for b, a in matched if before.keys[b] != after.keys[a]]
+    assert matching.rekeyed == differ
+    lines = {
+        before.keys[b][2]: after.keys[matching.after_of[b]][1] - before.keys[b][1] for b in differ
+    }
+    assert lines["checksum"] == 2 and lines["tiny"] == 0  # another folder: every file differs
+    assert not match_profiles(before, before).rekeyed

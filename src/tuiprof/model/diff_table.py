@@ -73,6 +73,7 @@ class DiffTableModel:
     _kinds: bytearray | None = field(default=None, repr=False)
     _rows: list[int] | None = field(default=None, repr=False)
     _filter_cache: tuple[str, list[int]] | None = field(default=None, repr=False)
+    _names: list[str] | None = field(default=None, repr=False)
 
     @property
     def rows(self) -> Sequence[int]:
@@ -140,8 +141,9 @@ class DiffTableModel:
 
     def _key(self, column: DiffColumn) -> Callable[[int], Any]:
         if isinstance(column, str):
-            names = list(map(str.lower, map(itemgetter(2), self.diff.keys())))
-            return names.__getitem__
+            if self._names is None:
+                self._names = list(map(str.lower, map(itemgetter(2), self.diff.keys())))
+            return self._names.__getitem__
         return self.diff.column(*column).__getitem__
 
     def kinds(self) -> bytearray:
@@ -192,22 +194,40 @@ class DiffTableModel:
 
     def _compute_rows(self) -> list[int]:
         q = self.query
-        order = self.order(q.sort)
-        if q.reverse:
-            order = order[::-1]
         filtering = bool(q.filter_text.split())
         hidden = hidden_bits(q)
         if not filtering and not hidden:
-            return order
-        # One flag per row, then one C-level pick along the order.
+            return self._ordered()
         n = len(self.diff)
+        shown = map(operator.not_, map(hidden.__and__, self.kinds())) if hidden else None
         if filtering:
-            keep = bytearray(n)
             found = self._filtered(q.filter_text)
+            if len(found) < n // 64:
+                # Few rows left: sorting them is cheaper than a pass along the order.
+                if hidden:
+                    kinds = self.kinds()
+                    found = [row for row in found if not kinds[row] & hidden]
+                return self._sorted(found)
+            keep = bytearray(n)
             collections.deque(map(keep.__setitem__, found, itertools.repeat(1)), maxlen=0)
+            if shown is not None:
+                keep = bytearray(map(operator.and_, keep, shown))
         else:
-            keep = bytearray(b"\x01") * n
-        if hidden:
-            shown = map(operator.not_, map(hidden.__and__, self.kinds()))
-            keep = bytearray(map(operator.and_, keep, shown))
+            assert shown is not None  # hidden, not filtering
+            keep = bytearray(shown)
+        # One flag per row, then one C-level pick along the order.
+        order = self._ordered()
         return list(itertools.compress(order, map(keep.__getitem__, order)))
+
+    def _ordered(self) -> list[int]:
+        order = self.order(self.query.sort)
+        return order[::-1] if self.query.reverse else order
+
+    def _sorted(self, rows: list[int]) -> list[int]:
+        """Rows (ascending) in the order of the sorted column, as :meth:`order` puts them.
+
+        Both sorts are stable from row order, so ties keep the same order.
+        """
+        column = self.query.sort
+        ordered = sorted(rows, key=self._key(column), reverse=column != NAME)
+        return ordered[::-1] if self.query.reverse else ordered

@@ -41,10 +41,17 @@ def format_percent(part: float, whole: float) -> str:
     """``part`` as a percentage of ``whole``; ``-`` when there is no whole."""
     if whole <= 0 or part != part:
         return "-"
-    share = 100.0 * part / whole
-    if share >= 10 or share <= -10:
-        return f"{share:.1f}%"
-    return f"{share:.2f}%"
+    return format_share(100.0 * part / whole)
+
+
+def format_share(percent: float) -> str:
+    """A percentage: ``5.01%``, ``25.0%``, ``1234%`` (the digits of every percent shown)."""
+    size = abs(percent)
+    if size >= 1000:
+        return f"{percent:.0f}%"
+    if size >= 10:
+        return f"{percent:.1f}%"
+    return f"{percent:.2f}%"
 
 
 def format_count(count: int) -> str:

@@ -24,7 +24,7 @@ from textual.widgets import ContentSwitcher, Input, Static
 from tuiprof.actions import bindings_for
 from tuiprof.messages import FunctionChosen, FunctionHighlighted
 from tuiprof.model.diff import Measure, ProfileDiff, Side
-from tuiprof.model.diff_format import format_signed_percent, format_total
+from tuiprof.model.diff_format import format_change
 from tuiprof.model.diff_session import DiffSession
 from tuiprof.model.diff_table import NAME, DiffColumn
 from tuiprof.model.names import visible
@@ -45,11 +45,8 @@ SORT_COLUMNS: dict[str, DiffColumn] = {
 
 
 def total_text(diff: ProfileDiff) -> str:
-    """``4.70 s → 1.21 s, −74.3%``."""
-    return (
-        f"{format_total(diff.before_total)} → {format_total(diff.after_total)}, "
-        f"{format_signed_percent(diff.total_percent)}"
-    )
+    """``4.700s → 1.210s, −74.3%``."""
+    return format_change(diff.before_total, diff.after_total, diff.total_percent)
 
 
 class DiffHeader(Static):
