@@ -296,3 +296,25 @@ async def test_a_keymap_file_remaps_the_diff_keys(tmp_path: Path) -> None:
         await pilot.press("k")
         assert screen.view == "callers"
         assert not app._notifications
+
+
+async def test_bad_caller_records_of_one_run_are_a_notification(tmp_path: Path) -> None:
+    """The screen checks the caller records after its first frame, as the explorer does."""
+    from tests.app.conftest import MAIN, PARSE, small_stats, write_profile
+
+    stats = small_stats()
+    cc, nc, tt, ct, _callers = stats[PARSE]
+    stats[PARSE] = (cc, nc, tt, ct, {MAIN: (2, 2, "0.3", 0.42)})  # a time that is a string
+    bad = write_profile(tmp_path / "bad-edges.prof", stats)
+    good = write_profile(tmp_path / "good.prof", small_stats())
+    before = load_profile([str(good)], check_edges=False)
+    after = load_profile([str(bad)], check_edges=False)
+    app = make_app(diff_profiles(before, after))
+    async with app.run_test() as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        notes = [n for n in app._notifications if n.title == "Bad caller records"]
+        assert len(notes) == 1
+        assert notes[0].message.startswith("after: ") and str(bad) in notes[0].message
+        assert not after.callers(after.find(PARSE)) and before.callers(before.find(PARSE))
+        assert _screen(app).table.row_count() == len(stats)

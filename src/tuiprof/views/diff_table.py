@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import work
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -22,6 +23,7 @@ from tuiprof.model.diff_format import format_signed_count, format_signed_percent
 from tuiprof.model.diff_session import DiffSession
 from tuiprof.model.diff_table import NAME, DiffColumn, DiffTableModel
 from tuiprof.model.format import format_count, format_percent, format_time
+from tuiprof.model.names import visible
 from tuiprof.views.cursor_lines import fit
 from tuiprof.views.row_table import GAP, Column, RowTable
 from tuiprof.views.signed_strip import SIGNED_CSS, signed_row_strip
@@ -93,11 +95,23 @@ class DiffTable(RowTable):
 
     def on_mount(self) -> None:
         self.rows_changed()
-        self.run_worker(self._warm, thread=True, exclusive=True, group="diff-warm")
+        self.call_after_refresh(self.warm)
 
-    def _warm(self) -> None:
-        # After the first frame: a filter keystroke or a sort key then only
-        # picks from what is ready (300,000 rows take longer than a keystroke).
+    @work(thread=True, exclusive=True, group="diff-warm")
+    def warm(self) -> None:
+        """After the first frame, off the UI thread: check the caller records, build the rest.
+
+        A filter keystroke or a sort key then only picks from what is ready
+        (sorting or searching 300,000 rows takes longer than a keystroke).
+        """
+        for problem in self.state.check_edges():
+            self.notify(
+                visible(problem),
+                markup=False,
+                title="Bad caller records",
+                severity="error",
+                timeout=12,
+            )
         self.model.prepare(WARM_COLUMNS)
 
     def watch_percent(self) -> None:
