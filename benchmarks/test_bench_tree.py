@@ -27,8 +27,9 @@ from test_bench_app import DrivenApp, wait_for_rows
 
 from tuiprof.cli import main as tuiprof_main
 from tuiprof.model import Profile, load_profile
-from tuiprof.model.calltree import CallTree, TreeRows
+from tuiprof.model.calltree import CallTree
 from tuiprof.model.tree_paths import heaviest_path
+from tuiprof.model.tree_rows import TreeRows
 
 TreeView: Any = pytest.importorskip("tuiprof.views.call_tree").CallTreeView
 TuiprofApp: Any = pytest.importorskip("tuiprof.app").TuiprofApp

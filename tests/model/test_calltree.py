@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from tuiprof.model.calltree import CallTree, TreeNode, TreeRows
+from tuiprof.model.calltree import CallTree, TreeNode
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
+from tuiprof.model.tree_rows import TreeRows
 
 Key = tuple[str, int, str]
 

@@ -30,6 +30,7 @@ from tuiprof.views.functions_pane import FilterInput
 from tuiprof.views.header import StatusHeader
 from tuiprof.views.history_bar import HistoryBar
 from tuiprof.views.registry import VIEWS, SessionView, ViewSpec
+from tuiprof.views.steps import StepDone, StepWorking
 
 if TYPE_CHECKING:
     from tuiprof.export.request import ExportChoices, ExportRequest
@@ -74,6 +75,10 @@ class MainScreen(Screen[None]):
         """The header says where the table's cursor is (it is out of view)."""
         self.export_choices: ExportChoices | None = None
         """The last export of this profile (format, folder, thresholds), offered again."""
+        self._waiting: set[str] = set()
+        """The views waiting for the call graph."""
+        self._working: list[str] = []
+        """What the steps taking long are doing, for the header."""
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.profile, id="header")
@@ -148,6 +153,8 @@ class MainScreen(Screen[None]):
             name = self.profile.keys[fid][2]
             note = f"cursor: row {table.cursor_row + 1} (↑/↓ go there), {name}"
         self._cursor_note = bool(note)
+        if self._working:
+            note = " · ".join([f"working: {self._working[-1]}…", *filter(None, [note])])
         self.query_one(StatusHeader).show(
             self.session.query, len(table.rows), VIEWS[self.view].title, self.session.percent, note
         )
@@ -189,6 +196,7 @@ class MainScreen(Screen[None]):
             # wait for call_graph_ready() rather than block the screen.
             if not pane.query(".view-waiting"):
                 pane.mount(Static(WAITING, id=f"{spec.id}-waiting", classes="view-waiting"))
+            self._waiting.add(spec.id)
             return
         widget = self._views[spec.id] = spec.make(self.session)
         pane.mount(widget)
@@ -203,14 +211,37 @@ class MainScreen(Screen[None]):
                 self._build(spec)
                 if self.view == spec.id:
                     self.call_after_refresh(self._shown_late, spec.id)
+                else:
+                    self._waiting.discard(spec.id)
         for widget in self._views.values():
             _view(widget).call_graph_ready()
 
     def _shown_late(self, view: str) -> None:
+        self._waiting.discard(view)
         widget = self.view_widget(view)
         if widget is not None and self.view == view:
             _view(widget).show_selection(self.session.selected)
             self._focus(view)
+
+    def holds_keys(self) -> bool:
+        """Keys wait while the view shown waits for the call graph (``tuiprof.key_queue``).
+
+        Typed slowly, they would have reached the view once it was up.
+        """
+        return self.view in self._waiting
+
+    @on(StepWorking)
+    def _step_working(self, event: StepWorking) -> None:
+        event.stop()
+        self._working.append(event.label)
+        self.refresh_status()
+
+    @on(StepDone)
+    def _step_done(self, event: StepDone) -> None:
+        event.stop()
+        if event.label in self._working:
+            self._working.remove(event.label)
+        self.refresh_status()
 
     def _focus(self, view: str) -> None:
         widget = self.view_widget(view)
