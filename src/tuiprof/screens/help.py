@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from tuiprof.actions import bindings_for, help_sections, key_text
 from tuiprof.keymap import keymap_path
+from tuiprof.views._textual_hacks import KeysFooter
 
 ESTIMATE_MARK = "~"
 """What the call tree puts before a figure it estimated."""
@@ -61,6 +62,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(self.keys_table(), id="help-keys")
+        yield KeysFooter()  # the help's keys, not those of the screen below
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()
