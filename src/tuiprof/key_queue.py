@@ -78,8 +78,11 @@ class KeyQueue:
             if released is event:
                 del self._released[index]
                 return True
-        if self.passes(event.key) or (not self._waiting and not self._running and not self.held()):
-            # Nothing before it is pending: it goes now, and the next waits for it.
+        held = self.held()
+        if (held and self.passes(event.key)) or not (held or self._waiting or self._running):
+            # Quit while held, or nothing before it is pending: it goes now (the
+            # next waits for it). Otherwise a quit key waits its turn: typed
+            # after `/`, `q` is a letter of the filter.
             self._start()
             return True
         self._waiting.append(event)

@@ -125,6 +125,7 @@ BURSTS: dict[str, tuple[Make, tuple[str, ...]]] = {
     "main: enter tab enter": (small_app, ("enter", "tab", "enter")),
     "main: enter tab enter f t h": (small_app, ("enter", "tab", "enter", "f", "t", "h")),
     "main: / then text": (small_app, ("slash", "r", "e", "n", "d", "enter", "down", "c")),
+    "main: / then a word with q": (small_app, ("slash", "q", "u", "i", "t", "escape", "4")),
     "main: sort, move, callers, back": (
         small_app,
         ("4", "down", "down", "c", "tab", "down", "enter", "backspace"),

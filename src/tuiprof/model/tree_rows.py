@@ -124,16 +124,20 @@ class TreeRows:
         segment: list[TreeNode] = []
         opened: list[TreeNode] = []
         suffixes: list[list[TreeNode]] = []
-        last = row
+        children = self.tree.children
         # Everything from here down is closed: build its rows at once.
         with collector_paused():
             for node, nxt in pairwise(path[step:]):
-                kids = self.tree.children(node)
+                kids = children(node)
                 opened.append(node)
-                cut = 0 if kids and kids[0] is nxt else _position(kids, nxt)
+                if len(kids) == 1 and kids[0] is nxt:  # a chain: one child a node
+                    segment.append(nxt)
+                    continue
+                cut = _position(kids, nxt)
                 segment.extend(kids[: cut + 1])
-                suffixes.append(kids[cut + 1 :])
-                last = row + len(segment)
+                if cut + 1 < len(kids):
+                    suffixes.append(kids[cut + 1 :])
+            last = row + len(segment)
             for suffix in reversed(suffixes):
                 segment.extend(suffix)
         return OpenPlan(version, index, path, row, segment, opened, last)
