@@ -19,7 +19,9 @@ them while something is pending that a slow typist would wait for:
 - a screen that says so (:class:`HoldsKeys`: the loading screen, a view waiting
   for the call graph).
 
-The app's quit keys are never held: leaving never waits.
+While keys are held, the app's quit keys go at once: leaving never waits for
+a step or a load. Otherwise they take their turn like any key (typed after
+``/``, ``q`` is a letter of the filter).
 """
 
 from __future__ import annotations
