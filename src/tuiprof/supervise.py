@@ -67,6 +67,10 @@ def supervised(program: Callable[[], int]) -> int:
         return program()
     if pid == 0:
         os.close(read_end)
+        # A SIGINT sent to the whole process group by another process reaches the
+        # child twice (itself, and passed on by the parent): one interrupt is enough.
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _interrupt_once)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         marshal_decode.decode_in_process(_Reporter(write_end))
         return program()
@@ -87,6 +91,12 @@ def supervised(program: Callable[[], int]) -> int:
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     return _end_as(status, decoding, terminal)
+
+
+def _interrupt_once(_signum: int, _frame: object) -> None:
+    """``KeyboardInterrupt`` for the first SIGINT; the ones after it are ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
 
 
 SI_KERNEL = 0x80
