@@ -22,6 +22,7 @@ Every walk is a loop: a call chain can be 100,000 functions long.
 from __future__ import annotations
 
 from tuiprof.model.calltree import CallTree, TreeNode
+from tuiprof.model.collector import collector_paused
 from tuiprof.model.diff import ProfileDiff
 from tuiprof.model.icicle import Change
 from tuiprof.model.icicle_nav import OnPath
@@ -61,15 +62,18 @@ class PathChanges:
             climb.append(at)
             at = at.parent
         match = found[id(at)][1] if at is not None else None
-        for step in reversed(climb):
-            bid = self.before_fid(step.fid)
-            if bid == NONE:
-                match = None
-            elif step.parent is None:
-                match = self._root(bid)
-            elif match is not None:
-                match = self._child(match, bid)
-            found[id(step)] = (step, match)
+        if not climb:
+            return match
+        with collector_paused():
+            for step in reversed(climb):
+                bid = self.before_fid(step.fid)
+                if bid == NONE:
+                    match = None
+                elif step.parent is None:
+                    match = self._root(bid)
+                elif match is not None:
+                    match = self._child(match, bid)
+                found[id(step)] = (step, match)
         return match
 
     def change(self, node: TreeNode) -> Change:

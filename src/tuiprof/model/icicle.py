@@ -31,7 +31,6 @@ from tuiprof.model.icicle_nav import OnPath, children_on_path
 from tuiprof.model.names import FunctionKey, is_builtin, is_import_system, is_stdlib
 
 
-
 @dataclass(frozen=True, slots=True)
 class Change:
     """A block's cumtime in two runs, for a differential icicle (the run drawn is the after one)."""
