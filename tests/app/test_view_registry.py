@@ -1,4 +1,4 @@
-"""A view is one registry entry: both screens build, show, focus and update it from the entry alone."""
+"""A view is one registry entry: both screens build, show, focus and update it from the entry."""
 
 from __future__ import annotations
 
