@@ -44,12 +44,12 @@ def top_function(diff: ProfileDiff) -> int:
     return max(range(len(after)), key=after.cumtime.__getitem__)
 
 
-def full_screen(diff: ProfileDiff, changes: PathChanges, fid: int) -> IcicleLayout:
-    """Lay out and paint every row on screen, zoomed on ``fid``'s heaviest node."""
+def full_screen(diff: ProfileDiff, changes: PathChanges, fid: int | None) -> IcicleLayout:
+    """Lay out and paint every row on screen, zoomed on ``fid``'s heaviest node (None: roots)."""
     from tuiprof.views.icicle_paint import BlockPainter
 
     tree = changes.after
-    node = heaviest_occurrence(tree, fid)
+    node = heaviest_occurrence(tree, fid) if fid is not None else None
     tops = tree.roots() if node is None else [node]
     layout = IcicleLayout(tree, tops, WIDTH, changes.change)
     painter = BlockPainter(diff.after, "256", Style(), {})
@@ -62,9 +62,10 @@ def fresh(diff: ProfileDiff) -> PathChanges:
     return PathChanges(diff, CallTree(diff.before), CallTree(diff.after))
 
 
-def test_diff_icicle_full_screen(benchmark: Any, stress_diff: ProfileDiff) -> None:
-    """From the top function, fresh call trees on both sides each round (nothing cached)."""
-    top = top_function(stress_diff)
+@pytest.mark.parametrize("start", ["roots", "top function"])
+def test_diff_icicle_full_screen(benchmark: Any, stress_diff: ProfileDiff, start: str) -> None:
+    """From the roots, or the function of most cumtime; fresh call trees each round."""
+    top = top_function(stress_diff) if start != "roots" else None
     layout = benchmark.pedantic(
         lambda: full_screen(stress_diff, fresh(stress_diff), top), rounds=5, iterations=1
     )
@@ -75,11 +76,11 @@ def test_diff_icicle_full_screen(benchmark: Any, stress_diff: ProfileDiff) -> No
         for block in layout.row(depth)
         if block.delta is not None and block.delta.delta != 0
     )
-    record(benchmark, "diff icicle: blocks on a 200x50 screen", blocks, "")
-    record(benchmark, "diff icicle: changed blocks on it", changed, "")
+    record(benchmark, f"diff icicle from the {start}: blocks on a 200x50 screen", blocks, "")
+    record(benchmark, f"diff icicle from the {start}: changed blocks on it", changed, "")
     record(
         benchmark,
-        "diff icicle: layout, changes and paint of a 200x50 screen",
+        f"diff icicle from the {start}: layout, changes and paint of a 200x50 screen",
         fastest(benchmark) * 1000,
         "ms",
         FIRST_FRAME_TARGET,
@@ -91,7 +92,7 @@ def test_diff_icicle_cursor_move(benchmark: Any, stress_diff: ProfileDiff) -> No
     from tuiprof.views.icicle_paint import BlockPainter
 
     changes = fresh(stress_diff)
-    layout = full_screen(stress_diff, changes, top_function(stress_diff))
+    layout = full_screen(stress_diff, changes, None)
     painter = BlockPainter(stress_diff.after, "256", Style(), {})
     at = [layout.row(0)[0]]
 
@@ -112,4 +113,21 @@ def test_diff_icicle_cursor_move(benchmark: Any, stress_diff: ProfileDiff) -> No
         "ms",
         CURSOR_TARGET,
         note="slowest round",
+    )
+
+
+def test_diff_icicle_at_the_end_of_a_long_chain(benchmark: Any, chain: Any) -> None:
+    """The deepest function of a 100,000-long chain, diffed with itself: both paths, a screen."""
+    before = load_profile([str(chain.path)])
+    after = load_profile([str(chain.path)])
+    diff = diff_profiles(before, after)
+    before.callee_index()
+    after.callee_index()
+    deepest = after.find(chain.leaf)
+    benchmark.pedantic(lambda: full_screen(diff, fresh(diff), deepest), rounds=3, iterations=1)
+    record(
+        benchmark,
+        "diff icicle: zoom on the end of a 100,000-long chain (both paths and screen)",
+        fastest(benchmark) * 1000,
+        "ms",
     )
