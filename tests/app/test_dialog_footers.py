@@ -25,7 +25,9 @@ def bottom_line_keys(app: TuiprofApp) -> tuple[object, list[str]]:
         if isinstance(widget.parent, Footer):  # one of the footer's keys
             owner = widget.screen
             labels.append(getattr(widget, "description", ""))
-        x = max(x + 1, region.right)
+            x = max(x + 1, region.right)
+        else:  # between keys (the footer itself, or what is under it)
+            x += 1
     return owner, labels
 
 

@@ -21,7 +21,8 @@ from tuiprof.app import TuiprofApp
 from tuiprof.model.calltree import CallTree, TreeNode
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.session import Session
-from tuiprof.screens.main import WAITING, MainScreen
+from tuiprof.screens.main import MainScreen
+from tuiprof.screens.views_screen import WAITING
 from tuiprof.views.call_tree import CallTreeView
 from tuiprof.views.header import StatusHeader
 

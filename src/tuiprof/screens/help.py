@@ -32,7 +32,10 @@ ICICLE_NOTE = (
     "first; the empty part on a block's right is its own time. A block shaded '░' with an "
     "italic name holds estimated figures (below a function called from several places), "
     "and the status line says 'estimate'. '↻' marks recursion or a cycle: the block is drawn "
-    "once and never expanded. '…' stands for the children too narrow for a character."
+    "once and never expanded. '…' stands for the children too narrow for a character. "
+    "In the diff screen the icicle is the after run's, each block red when its call path "
+    "got slower and green when faster, signed in the status line (and, without colours, "
+    "before its name: '+' slower, '−' faster)."
 )
 
 
