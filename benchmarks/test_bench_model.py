@@ -20,8 +20,9 @@ from measure import fastest, record
 from stress import HUB_CALLERS, ChainProfile, StressProfile
 
 from tuiprof.model import Profile, load_profile
-from tuiprof.model.calltree import CallTree, TreeNode, TreeRows
+from tuiprof.model.calltree import CallTree, TreeNode
 from tuiprof.model.table import FunctionTableModel, SortKey
+from tuiprof.model.tree_rows import TreeRows
 
 KEY_PRESS_TARGET = 0.100
 PANEL_TARGET = 0.050

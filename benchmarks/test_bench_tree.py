@@ -3,6 +3,8 @@
 Targets (call tree issue, Speed): after the warm-up, ``t`` on a selected
 function (opening the path to its heaviest node) and ``h`` (the hot path)
 each at most 100 ms; ``tuiprof tree --json`` at most 1.5x the load floor.
+Explorer polish issue: the first ``h`` on a call chain 100,000 deep at most
+1 s, from the key to the path shown (it runs as a step, in a thread).
 
 The real profile is recorded here with ``python -m cProfile -o`` of a
 program that imports the standard library, Rich, Textual and Pygments and
@@ -27,13 +29,15 @@ from test_bench_app import DrivenApp, wait_for_rows
 
 from tuiprof.cli import main as tuiprof_main
 from tuiprof.model import Profile, load_profile
-from tuiprof.model.calltree import CallTree, TreeRows
+from tuiprof.model.calltree import CallTree
 from tuiprof.model.tree_paths import heaviest_path
+from tuiprof.model.tree_rows import TreeRows
 
 TreeView: Any = pytest.importorskip("tuiprof.views.call_tree").CallTreeView
 TuiprofApp: Any = pytest.importorskip("tuiprof.app").TuiprofApp
 
 KEY_TARGET = 100.0  # ms
+CHAIN_H_TARGET = 1.0  # s
 TREE_COMMAND_TARGET = 1.5  # x the load floor
 
 
@@ -147,6 +151,47 @@ def test_keys_in_the_tree(benchmark: Any, which: str, request: pytest.FixtureReq
                 "ms",
                 KEY_TARGET,
             )
+    finally:
+        driven.close()
+
+
+def test_h_on_the_long_chain(benchmark: Any, chain: Any) -> None:
+    """The first ``h`` on the root of a chain 100,000 deep: every node built, then shown.
+
+    Each round starts from a tree that has built no node yet (as the first
+    ``h`` after opening the file), and ends when the step is done and its
+    rows are painted.
+    """
+    profile = load_profile([str(chain.path)])
+    driven = driven_tree(profile)
+    try:
+        app = driven.app
+        view = app.screen.query_one(TreeView)
+        baseline = best_of(lambda: driven.press("z"), rounds=5)
+
+        def fresh_tree() -> None:
+            view.call_tree = CallTree(profile)
+            view.rows = TreeRows(view.call_tree)
+            view.rows_changed()
+            view.move_cursor(0)
+            driven.run(driven.pilot.pause())
+
+        async def settled() -> None:
+            await app.workers.wait_for_complete()
+            await app.key_queue.wait_until_done()
+            await driven.pilot.pause()
+
+        def hot_path() -> None:
+            driven.press("h")
+            driven.run(settled())
+
+        benchmark.pedantic(hot_path, setup=fresh_tree, rounds=3, iterations=1)
+        assert len(view.rows) == chain.functions and view.cursor_row == chain.functions - 1
+        best = benchmark.stats.stats.min
+        record(benchmark, "app: first h on the 100,000-deep chain", best, "s", CHAIN_H_TARGET)
+        record(benchmark, "app: first h on the chain, net of Pilot", best - baseline, "s")
+        worst = benchmark.stats.stats.max
+        record(benchmark, "app: first h on the chain (slowest round)", worst, "s")
     finally:
         driven.close()
 

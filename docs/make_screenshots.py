@@ -254,6 +254,7 @@ async def make_all() -> list[Path]:
             await diff_shot("diff", []),
             await diff_shot("diff-callers", ["slash", *"add_row", "enter", "enter"]),
             await diff_shot("diff-source", ["slash", *"add_row", "enter", "enter", "s"]),
+            await diff_shot("diff-icicle", ["g", "backspace", "home", "down"]),
         ]
     made.append(write_stats())
     made.append(write_tree())

@@ -101,8 +101,6 @@ ACTIONS: tuple[Action, ...] = (
         "Icicle",
         "The icicle of the call tree",
         "Show the icicle of the call tree",
-        # Not in the footer: at 80 columns it would push out the filter key.
-        show=False,
     ),
     Action(
         "filter",

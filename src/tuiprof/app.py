@@ -23,8 +23,9 @@ from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
 from textual.worker import get_current_worker
 
-from tuiprof.actions import binding_ids, bindings_for
+from tuiprof.actions import ACTIONS, binding_ids, bindings_for
 from tuiprof.commands import TuiprofCommands
+from tuiprof.key_queue import KeyQueue
 from tuiprof.keymap import keymap_path, load_keymap
 from tuiprof.messages import ProfileFailed, ProfileLoaded
 from tuiprof.model.diff import ProfileDiff
@@ -45,13 +46,10 @@ class LoadingScreen(Screen[None]):
     """Shown while a big profile loads in a thread; shows why, if the load fails.
 
     ``q`` and ``ctrl+c`` (the app's) quit at any moment, also while loading.
-    Other keys typed meanwhile are kept, in order, and typed again into the
-    main screen once it is up (:meth:`TuiprofApp._open`), so a ``4`` pressed
-    while loading sorts as it would a second later.
+    Other keys typed meanwhile wait, in order, in the app's key queue
+    (:mod:`tuiprof.key_queue`) and act on the main screen once it is up, so a
+    ``4`` pressed while loading sorts as it would a second later.
     """
-
-    PASS_THROUGH: ClassVar[frozenset[str]] = frozenset({"q", "ctrl+c", "ctrl+q"})
-    """Keys not kept for later: leaving should not wait for the load."""
 
     DEFAULT_CSS = """
     LoadingScreen { align: center middle; }
@@ -62,15 +60,10 @@ class LoadingScreen(Screen[None]):
     def __init__(self, paths: Sequence[str]) -> None:
         super().__init__()
         self.paths = paths
-        self.typed_ahead: list[tuple[str, str | None]] = []
-        """(key, character) of each key typed while loading."""
 
-    def on_key(self, event: events.Key) -> None:
-        if event.key in self.PASS_THROUGH:
-            return
-        event.stop()
-        event.prevent_default()
-        self.typed_ahead.append((event.key, event.character))
+    def holds_keys(self) -> bool:
+        """Keys wait for the main screen (see :class:`~tuiprof.key_queue.HoldsKeys`)."""
+        return True
 
     def compose(self) -> ComposeResult:
         names = ", ".join(visible(Path(p).name) for p in self.paths)
@@ -133,6 +126,9 @@ class TuiprofApp(App[int]):
         """Set when the loading worker failed; the command line reports it."""
         self.recording = recording
         """The run ``tuiprof record`` just profiled, or None for a file opened as it is."""
+        self.key_queue = KeyQueue(self, self._is_quit_key)
+        """The keys received and not yet handled: each acts once the keys before it have."""
+        self._quit_keys = quit_keys({})
 
     # Start ----------------------------------------------------------------------
 
@@ -152,6 +148,7 @@ class TuiprofApp(App[int]):
             return
         result = load_keymap(path, binding_ids())
         self.user_keys = result.keys
+        self._quit_keys = quit_keys(result.keys)
         if result.keys:
             self.set_keymap(result.keys)
         for notice in result.notices:
@@ -205,10 +202,8 @@ class TuiprofApp(App[int]):
         )
         screen = MainScreen(session)
         if isinstance(self.screen, LoadingScreen):
-            typed = self.screen.typed_ahead
+            # The keys typed meanwhile wait in the key queue until this screen is up.
             self.switch_screen(screen)
-            # After the main screen's mount, in the order typed: as if typed now.
-            self.call_after_refresh(self._type_again, typed)
         else:
             self.push_screen(screen)
         hint = self.recording.compare_hint if self.recording is not None else None
@@ -220,15 +215,37 @@ class TuiprofApp(App[int]):
                 markup=False,
             )
 
-    def _type_again(self, typed: Sequence[tuple[str, str | None]]) -> None:
-        for key, character in typed:
-            self.post_message(events.Key(key, character))
+    # Keys ------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        # Each key the app receives goes through the key queue: it acts once
+        # the keys before it have (see tuiprof.key_queue).
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and not self.key_queue.intercept(event)
+        ):
+            return
+        await super().on_event(event)
+
+    def _is_quit_key(self, key: str) -> bool:
+        """Is ``key`` bound to quitting now? Those keys are never held."""
+        return key in self._quit_keys
 
     # Other screens -----------------------------------------------------------------
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.user_keys))
+
+
+def quit_keys(user_keys: dict[str, str]) -> frozenset[str]:
+    """The keys that quit, with the user's keymap: Textual's ``ctrl+q`` and the table's."""
+    keys = {"ctrl+q"}
+    for action in ACTIONS:
+        if action.action == "quit":
+            keys.update(key.strip() for key in user_keys.get(action.id, action.keys).split(","))
+    return frozenset(keys)
 
 
 def _load_into(paths: Sequence[str], outcome: list[Profile | Exception]) -> None:

@@ -8,6 +8,7 @@ DIFF_KEYS: tuple[tuple[str, str, str, str, str], ...] = (
     ("view_functions", "f", "view('functions')", "Table", "Show the diff table"),
     ("view_callers", "c", "view('callers')", "Callers", "Show callers and callees, Δ per edge"),
     ("view_source", "s", "view('source')", "Source", "Show the source with the line diff"),
+    ("view_icicle", "g", "view('icicle')", "Icicle", "Show the icicle, blocks by their change"),
     ("sort_ncalls", "1", "sort('ncalls')", "Sort by ncalls", "Sort by ncalls after"),
     ("sort_tottime", "2", "sort('tottime')", "Sort by tottime", "Sort by tottime after"),
     ("sort_cumtime", "4", "sort('cumtime')", "Sort by cumtime", "Sort by cumtime after"),
@@ -24,7 +25,15 @@ DIFF_KEYS: tuple[tuple[str, str, str, str, str], ...] = (
 )
 """The diff screen's keys: id (after ``diff.``), keys, action, label, help."""
 _DIFF_SHOWN = frozenset(
-    {"view_functions", "view_callers", "view_source", "sort_delta", "filter", "go_back"}
+    {
+        "view_functions",
+        "view_callers",
+        "view_source",
+        "view_icicle",
+        "sort_delta",
+        "filter",
+        "go_back",
+    }
 )
 """The diff screen's keys the footer shows."""
 _KEY_DISPLAY = {"slash": "/", "percent_sign": "%"}

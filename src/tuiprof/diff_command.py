@@ -156,7 +156,7 @@ def run_diff(options: argparse.Namespace, out: TextIO | None = None) -> int:
         or not _is_terminal(out)
     )
     # Headless runs never look at the call graph: its records are left unread.
-    # The screen checks them after its first frame (see DiffSession.check_edges).
+    # The diff screen checks them in its warm-up, after its first frame.
     before = load_profile(options.before, check_edges=False)
     after = load_profile(options.after, check_edges=False)
     diff = diff_profiles(before, after, normalize=options.normalize, path_maps=path_maps)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tuiprof.model.errors import ProfileError
+from tuiprof.model.marshal_child import stop_children
 from tuiprof.model.source import check_source_roots, parse_path_maps
 
 if TYPE_CHECKING:
@@ -80,7 +81,11 @@ def run_explorer(options: argparse.Namespace, *, recording: Recording | None = N
         path_maps=path_maps,
         recording=recording,
     )
-    status = app.run()
+    try:
+        status = app.run()
+    finally:
+        # Quit while a big file was still decoding: its child is not waited for.
+        stop_children()
     if app.load_error is not None:
         error = app.load_error
         if isinstance(error, ProfileError):

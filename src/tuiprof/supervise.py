@@ -30,7 +30,8 @@ EXIT_INPUT = 2
 FORWARDED = (signal.SIGTERM, signal.SIGHUP)
 """Sent to the parent by another process (``kill``): passed on to the child."""
 IGNORED = (signal.SIGINT, signal.SIGQUIT)
-"""From the terminal, to its whole process group: the child gets them itself."""
+"""From the terminal, to its whole process group: the child gets them itself. Sent by
+another process (``kill -INT``) to the parent alone, they are passed on too."""
 
 DECODE_DEATHS: dict[int, str] = {
     signal.SIGSEGV: "is not a valid pstats file (marshal crashed decoding it)",
@@ -66,6 +67,10 @@ def supervised(program: Callable[[], int]) -> int:
         return program()
     if pid == 0:
         os.close(read_end)
+        # A SIGINT sent to the whole process group by another process reaches the
+        # child twice (itself, and passed on by the parent): one interrupt is enough.
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _interrupt_once)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         marshal_decode.decode_in_process(_Reporter(write_end))
         return program()
@@ -74,9 +79,42 @@ def supervised(program: Callable[[], int]) -> int:
         signal.signal(signum, signal.SIG_IGN)
     for signum in FORWARDED:
         signal.signal(signum, lambda received, _frame: _pass_on(pid, received))
-    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-    status, decoding = _wait(pid, read_end)
+    take_signal = None
+    if hasattr(signal, "sigtimedwait"):
+        # The signals stay blocked and are taken one by one, each with its sender
+        # (a blocked signal is kept pending even when ignored).
+        take_signal = _take_signals(pid, tuple(handled))
+    else:  # pragma: no cover - platforms without sigtimedwait: handlers only
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    try:
+        status, decoding = _wait(pid, read_end, take_signal)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     return _end_as(status, decoding, terminal)
+
+
+def _interrupt_once(_signum: int, _frame: object) -> None:
+    """``KeyboardInterrupt`` for the first SIGINT; the ones after it are ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+SI_KERNEL = 0x80
+"""``si_code`` of a signal the kernel sent: the terminal's Ctrl+C or Ctrl+\\ among them."""
+
+
+def _take_signals(pid: int, handled: tuple[int, ...]) -> Callable[[float], None]:
+    """Waits up to a timeout for one blocked signal and passes it on as :data:`FORWARDED`
+    says; Ctrl+C from the terminal reached the child already, ``kill -INT`` did not."""
+
+    def take(timeout: float) -> None:
+        info = signal.sigtimedwait(handled, timeout)
+        if info is None:
+            return
+        if info.si_signo in FORWARDED or info.si_code != SI_KERNEL:
+            _pass_on(pid, info.si_signo)
+
+    return take
 
 
 class _Reporter:
@@ -99,14 +137,23 @@ def _pass_on(pid: int, signum: int) -> None:
         os.kill(pid, signum)
 
 
-def _wait(pid: int, read_end: int) -> tuple[int, bytes]:
-    """The child's wait status, and the path it was decoding when it ended (or b"")."""
+def _wait(
+    pid: int, read_end: int, take_signal: Callable[[float], None] | None
+) -> tuple[int, bytes]:
+    """The child's wait status, and the path it was decoding when it ended (or b"").
+
+    ``take_signal(timeout)`` waits for a signal meanwhile (None: handlers do).
+    """
     current = carry = b""
     status: int | None = None
     with os.fdopen(read_end, "rb", buffering=0) as pipe:
         while status is None:
             # The pipe ends with the child, unless a process it forked holds it.
-            ready, _, _ = select.select([pipe], [], [], 0.5)
+            if take_signal is not None:
+                take_signal(0.05)
+                ready, _, _ = select.select([pipe], [], [], 0)
+            else:  # pragma: no cover - platforms without sigtimedwait
+                ready, _, _ = select.select([pipe], [], [], 0.5)
             if ready:
                 chunk = pipe.read(65536)
                 if not chunk:

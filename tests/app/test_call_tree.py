@@ -184,6 +184,7 @@ async def test_a_chain_100000_deep_opens_and_renders(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         view = app.query_one(CallTreeView)
         await pilot.press("h")
+        await app.workers.wait_for_complete()  # a step this long goes on in a thread
         await pilot.pause()
         assert len(view.rows) == n and view.cursor_row == n - 1
         assert "99999·" in view.render_line(view.cursor_row + 1 - int(view.scroll_y)).text

@@ -15,14 +15,15 @@ from tuiprof.actions import ACTIONS, actions_of, binding_ids, help_sections
 from tuiprof.app import TuiprofApp
 from tuiprof.commands import palette_action
 from tuiprof.messages import FunctionHighlighted
-from tuiprof.model.icicle import Block
+from tuiprof.model.calltree import TreeNode
+from tuiprof.model.icicle import Block, Change
 from tuiprof.model.names import visible
 from tuiprof.model.profile import Profile
 from tuiprof.model.session import Session
 from tuiprof.model.source import SourceFinder
 from tuiprof.screens.main import MainScreen
 from tuiprof.views.icicle import IcicleChart, IcicleView
-from tuiprof.views.icicle_paint import block_label
+from tuiprof.views.icicle_paint import FASTER, SLOWER, block_label, delta_colour
 from tuiprof.views.icicle_status import IcicleStatus, status_text
 
 
@@ -385,18 +386,40 @@ async def test_palettes_keep_neighbours_apart(profile: Profile) -> None:
 
 class DeltaApp(IcicleApp):
     def compose(self) -> ComposeResult:
-        yield IcicleView(
-            Session(self.profile), delta=lambda node: 1.0 if node.cumtime > 5 else -0.5
-        )
+        yield IcicleView(Session(self.profile), delta=change)
+
+
+def change(node: TreeNode) -> Change:
+    """One second slower above 5 s of cumtime, half a second faster below."""
+    return Change(node.cumtime - (1.0 if node.cumtime > 5 else -0.5), node.cumtime)
 
 
 async def test_blocks_with_a_delta_are_coloured_by_it(profile: Profile) -> None:
     app = DeltaApp(profile)
     async with app.run_test(size=(80, 24)) as pilot:
         chart = app.query_one(IcicleChart)
+        chart.palette = "256"
         await pilot.press("down")
         a, b = backgrounds(chart, 1)
-        assert a.startswith("color(2") and b != a  # red ramp for slower, green for faster
-        assert "delta +1.000s" in status(app)
+        assert a in {f"color({c})" for c in SLOWER} and b in {f"color({c})" for c in FASTER}
+        assert "Δ +1.000s" in status(app) and "5.000s → 6.000s" in status(app)
         await pilot.press("right")
-        assert "delta -500.0ms" in status(app)
+        assert "Δ −500.0ms" in status(app) and "−14.3%" in status(app)
+        chart.palette = "16"
+        await pilot.pause()
+        assert backgrounds(chart, 1) == ["red", "green"]  # a tenth, a twentieth of the total
+        assert "+" not in row_text(chart, 1)  # colours say it; no marks
+        chart.palette = "mono"  # NO_COLOR: the sign starts the label instead
+        await pilot.pause()
+        assert row_text(chart, 1).split() == ["▏+a", "▏−b"]
+        assert row_text(chart, 0).split() == ["▏+main"]
+
+
+def test_delta_colours_deepen_with_the_change_and_unchanged_is_grey() -> None:
+    assert delta_colour(0.0, 10.0) == "color(250)" and delta_colour(0.0, 10.0, "16") == "white"
+    assert delta_colour(0.01, 10.0) == f"color({SLOWER[0]})"  # a thousandth: the palest red
+    assert delta_colour(2.0, 10.0) == f"color({SLOWER[-1]})"  # a fifth and more: the deepest
+    assert delta_colour(-2.0, 10.0) == f"color({FASTER[-1]})"
+    assert delta_colour(0.1, 10.0, "16") == "bright_red"
+    assert delta_colour(-1.0, 10.0, "16") == "green"
+    assert delta_colour(1.0, 0.0) == f"color({SLOWER[-1]})"  # no total: any change is all of it

@@ -179,8 +179,12 @@ def test_a_refused_big_file_is_refused_as_before(tmp_path: Path, direct: Recorde
     assert str(refused.value) == str(before.value)
 
 
-def test_ctrl_c_reaches_the_child_and_the_status_is_130(tmp_path: Path, samples: Path) -> None:
-    # A ``dot`` that never finishes keeps the export busy; Ctrl+C goes to the process group.
+@pytest.mark.parametrize("to", ["group", "parent"])
+def test_ctrl_c_reaches_the_child_and_the_status_is_130(
+    tmp_path: Path, samples: Path, to: str
+) -> None:
+    # A ``dot`` that never finishes keeps the export busy. Ctrl+C goes to the process
+    # group; ``kill -INT`` to the command's own process is passed on to the child.
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     started = tmp_path / "started"
@@ -205,7 +209,10 @@ def test_ctrl_c_reaches_the_child_and_the_status_is_130(tmp_path: Path, samples:
         while not started.exists() and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert started.exists()
-        os.killpg(process.pid, signal.SIGINT)
+        if to == "group":
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            os.kill(process.pid, signal.SIGINT)
         _, err = process.communicate(timeout=30)
     finally:
         with contextlib.suppress(ProcessLookupError):

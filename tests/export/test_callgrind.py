@@ -24,6 +24,7 @@ from tuiprof.export.callgrind import (
     write_callgrind,
 )
 from tuiprof.export.scope import find_roots, subtree
+from tuiprof.model.bare_counts import bare_time
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
 
@@ -233,7 +234,7 @@ def pyprof2calltree_reference(profile: Profile, fids: list[int] | None = None) -
     """pyprof2calltree's own path: a pstats dictionary through ``pstats2entries``.
 
     The dictionary is normalized as the export normalizes it (escaped names,
-    callers outside the export dropped, bare call counts given a time, self
+    callers outside the export dropped, bare call counts given the call tree's time share, self
     times apportioned), then handed to an unmodified ``CalltreeConverter``.
     """
     chosen = range(len(profile)) if fids is None else fids
@@ -248,9 +249,7 @@ def pyprof2calltree_reference(profile: Profile, fids: list[int] | None = None) -
             if caller not in keys:
                 continue
             if isinstance(raw, int):
-                calls = profile.ncalls[fid]
-                share = profile.cumtime[fid] * raw / calls if calls > 0 else 0.0
-                raw = (raw, raw, 0.0, share)
+                raw = (raw, raw, 0.0, bare_time(profile, caller, fid, raw))
             callers[keys[caller]] = raw
         figures = (profile.primitive_calls[fid], profile.ncalls[fid])
         stats[keys[fid]] = (*figures, (cost + 0.5) / SCALE, profile.cumtime[fid], callers)

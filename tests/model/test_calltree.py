@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from tuiprof.model.calltree import CallTree, TreeNode, TreeRows
+from tuiprof.model.calltree import CallTree, TreeNode
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
+from tuiprof.model.tree_rows import TreeRows
 
 Key = tuple[str, int, str]
 
@@ -174,6 +175,23 @@ def test_tree_rows_open_path_keeps_siblings_in_order(diamond: Profile) -> None:
     rows.collapse(2)
     last = rows.open_path(0, path)
     assert rows.rows[last] is path[-1] and len(rows) == 5
+
+
+def test_a_plan_only_reads_the_rows_and_one_made_before_a_change_is_made_again(
+    diamond: Profile,
+) -> None:
+    tree = CallTree(diamond)
+    rows = TreeRows(tree)
+    path = tree.hot_path(rows.rows[0])
+    plan = rows.plan_open(0, path)
+    assert len(rows) == 1 and not rows.is_expanded(rows.rows[0])  # nothing done yet
+    assert [diamond.keys[n.fid] for n in plan.segment] == [A, C, D, B]
+    rows.expand(0)  # the rows change before the plan is applied
+    last = rows.apply(plan)
+    assert [diamond.keys[n.fid] for n in rows.rows] == [MAIN, A, C, D, B]
+    assert rows.rows[last] is path[-1]
+    assert rows.apply(rows.plan_open(0, path)) == last  # all open: nothing to add
+    assert len(rows) == 5
 
 
 def chain_stats(n: int) -> dict[Key, Any]:

@@ -39,7 +39,7 @@ def _stats(rng: random.Random) -> tuple[dict[Key, Any], dict[Key, Any]]:
         name = f"<built-in method f{i}>" if file == "~" else ("run", "load", "save")[i % 3] + str(i)
         calls = rng.choice((1, 2, 3))
         tt = rng.choice((0.001, 0.002, 0.5))
-        figures = (calls, calls, tt, tt * 2, {})
+        figures: tuple[int, int, float, float, dict[Key, Any]] = (calls, calls, tt, tt * 2, {})
         kind = i % 8
         if kind == 0:  # removed
             before[(file, line, name)] = figures

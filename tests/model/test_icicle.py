@@ -18,9 +18,11 @@ from tests.model.test_calltree import chain_stats
 from tuiprof.model.calltree import CallTree, TreeNode
 from tuiprof.model.icicle import (
     Block,
+    Change,
     IcicleLayout,
     colour_group,
     split_width,
+    sum_changes,
 )
 from tuiprof.model.icicle_nav import heaviest_occurrence, zoom_out_tops
 from tuiprof.model.loaders import load_profile
@@ -184,9 +186,20 @@ def test_cursor_lookups(diamond: Profile) -> None:
 
 def test_delta_is_carried_for_a_differential_icicle(diamond: Profile) -> None:
     tree = CallTree(diamond)
-    layout = IcicleLayout(tree, tree.roots(), 100, delta=lambda node: node.cumtime - 1.0)
-    assert [b.delta for b in layout.row(1)] == [5.0, 2.0]
+    layout = IcicleLayout(tree, tree.roots(), 100, delta=lambda node: Change(1.0, node.cumtime))
+    assert [b.delta for b in layout.row(1)] == [Change(1.0, 6.0), Change(1.0, 3.0)]
+    assert [b.delta.delta for b in layout.row(1) if b.delta is not None] == [5.0, 2.0]
     assert IcicleLayout(tree, tree.roots(), 100).row(1)[0].delta is None
+
+
+def test_a_change_is_signed_and_a_new_path_counts_whole() -> None:
+    assert Change(2.0, 1.5).delta == -0.5 and Change(2.0, 1.5).percent == -25.0
+    assert Change(None, 1.5).delta == 1.5 and Change(None, 1.5).percent == float("inf")
+    assert sum_changes([Change(1.0, 2.0), None, Change(None, 0.5, estimated=True)]) == Change(
+        1.0, 2.5, estimated=True
+    )
+    assert sum_changes([None, None]) is None
+    assert sum_changes([Change(None, 1.0)]) == Change(None, 1.0)
 
 
 def test_heaviest_occurrence_follows_the_largest_callers(diamond: Profile) -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import marshal
 import os
+import signal
 import struct
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tuiprof.model import ProfileError, load_profile, marshal_decode
+from tuiprof.model import ProfileError, load_profile, marshal_child, marshal_decode
 from tuiprof.model.marshal_values import CodePlaceholder, MarshalError, is_plain_key
 from tuiprof.model.safe_marshal import MAX_DEPTH, loads
 
@@ -191,9 +194,36 @@ def test_forked_check_falls_back_for_what_marshal_cannot_read() -> None:
 def test_forked_check_refuses_keys_that_share_a_hash(monkeypatch: pytest.MonkeyPatch) -> None:
     # Integers n * (2**61 - 1) all hash to 0: marshal builds the dictionary in
     # quadratic time. The child runs out of its CPU time instead.
-    monkeypatch.setattr(marshal_decode, "CPU_SECONDS", 1)
+    monkeypatch.setattr(marshal_child, "CPU_SECONDS", 1)
     with pytest.raises(MarshalError, match="longer"):
         marshal_decode.decode(colliding_keys(20_000))
+
+
+@pytest.mark.usefixtures("fork_everything")
+def test_forked_decode_hands_a_dictionary_back_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each piece is a short marshal.loads: a screen's thread runs between them.
+    stats = {
+        ("a.py", n, f"f{n}"): (1, 1, 0.5, 0.5, {("b.py", 2, "g"): (1, 1, 0.5, 0.5)})
+        for n in range(5 * marshal_child.PIECE_ITEMS + 3)
+    }
+    sizes: list[int] = []
+    real_loads = marshal.loads
+
+    def counting_loads(data: bytes) -> object:
+        value = real_loads(data)
+        sizes.append(len(value))
+        return value
+
+    monkeypatch.setattr(marshal, "loads", counting_loads)
+    decoded = marshal_decode.decode(marshal.dumps(stats))
+    assert decoded.value == stats
+    assert list(decoded.value) == list(stats)  # in the file's order
+    assert len(sizes) == 6 and max(sizes) == marshal_child.PIECE_ITEMS
+
+
+@pytest.mark.usefixtures("fork_everything")
+def test_forked_decode_hands_back_a_value_that_is_not_a_dictionary() -> None:
+    assert marshal_decode.decode(marshal.dumps([1, (2.5, "x")])).value == [1, (2.5, "x")]
 
 
 def colliding_keys(count: int) -> bytes:
@@ -207,3 +237,22 @@ def colliding_keys(count: int) -> bytes:
 def test_reader_refuses_keys_that_share_a_hash_at_once() -> None:
     with pytest.raises(MarshalError, match="plain value"):
         loads(colliding_keys(5_000))
+
+
+def test_a_decoding_child_can_be_stopped_at_once() -> None:
+    # The explorer quits while a big file decodes: the child is ended, not waited for.
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    outcome: list[tuple[int, object]] = []
+    decoding = threading.Thread(
+        target=lambda: outcome.append(marshal_child.decode_in_child(colliding_keys(200_000)))
+    )
+    decoding.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not marshal_child._running and time.monotonic() < deadline:
+            time.sleep(0.01)
+        marshal_child.stop_children()
+    finally:
+        decoding.join(60)
+    assert outcome == [(-signal.SIGKILL, None)]

@@ -63,8 +63,9 @@ from typing import Any, TextIO
 from pyprof2calltree import CalltreeConverter, Code, Entry, Subentry
 
 from tuiprof import __version__
+from tuiprof.model.bare_counts import bare_time
 from tuiprof.model.names import FunctionKey, visible
-from tuiprof.model.profile import Profile, RawEdge, bare_count_share
+from tuiprof.model.profile import Profile, RawEdge
 
 SCALE = 1_000_000_000
 """Costs are whole nanoseconds, as pyprof2calltree writes them."""
@@ -250,18 +251,18 @@ class Entries:
             # pyprof2calltree truncates ``int(seconds * 1e9)``: half a nanosecond
             # above the apportioned figure truncates to exactly that figure.
             tt = (self_ns[fid] + 0.5) / SCALE
-            subentries = [self._subentry(callee, raw) for callee, raw in calls(fid)]
+            subentries = [self._subentry(fid, callee, raw) for callee, raw in calls(fid)]
             if ncalls >= 0:
                 cc = profile.primitive_calls[fid]
                 yield Entry(Code(*keys[fid]), cc, ncalls - cc, tt, profile.cumtime[fid], subentries)
             else:  # unknown counts (pyinstrument), or only line_profiler saw it
                 yield Entry(Code(*keys[fid]), 0, 0, tt, 0.0, subentries)
 
-    def _subentry(self, callee: int, raw: RawEdge) -> Any:
+    def _subentry(self, caller: int, callee: int, raw: RawEdge) -> Any:
         if isinstance(raw, tuple):
             calls, recursive, tt, ct = raw[0], raw[1] - raw[0], raw[2], raw[3]
         else:
-            share = bare_count_share(self.profile, callee, raw)
+            share = bare_time(self.profile, caller, callee, raw)
             calls, recursive, tt, ct = raw, 0, 0.0, share
         # The inclusive cost is written as int(ct * SCALE): kept in range.
         ct = min(_positive(ct), self.largest) * self.ratio

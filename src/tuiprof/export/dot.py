@@ -32,9 +32,10 @@ from typing import TextIO
 import gprof2dot
 
 from tuiprof.export.text import shortened
+from tuiprof.model.bare_counts import bare_time
 from tuiprof.model.format import format_time
 from tuiprof.model.names import FunctionKey, is_builtin, visible
-from tuiprof.model.profile import Profile, bare_count_share
+from tuiprof.model.profile import Profile
 from tuiprof.model.subtree import SubtreeFigures
 
 THEMES = tuple(sorted(gprof2dot.themes))
@@ -129,7 +130,7 @@ def build_graph(
             elif isinstance(edge, tuple):
                 calls, edge_total = edge[0], edge[3]
             else:
-                calls, edge_total = edge, finite(bare_count_share(profile, fid, edge))
+                calls, edge_total = edge, finite(bare_time(profile, caller, fid, edge))
             if prune_weight(edge_total, total) < edge_min:
                 continue
             call = gprof2dot.Call(fid)

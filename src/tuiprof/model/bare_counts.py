@@ -53,13 +53,25 @@ def bare_share(profile: Profile, caller: int, callee: int, calls: int) -> float:
     if primitive <= 0:
         return 0.0
     counts = bare_counts(profile)
-    if caller < 0 or counts.component[caller] != counts.component[callee]:
-        share = calls / primitive
-    else:
-        left = primitive - counts.outside[callee]
-        inside = counts.inside[callee]
-        share = calls / inside * left / primitive if inside > 0 and left > 0 else 0.0
+    try:
+        if caller < 0 or counts.component[caller] != counts.component[callee]:
+            share = calls / primitive
+        else:
+            left = primitive - counts.outside[callee]
+            inside = counts.inside[callee]
+            share = calls / inside * left / primitive if inside > 0 and left > 0 else 0.0
+    except OverflowError:  # counts beyond a float's range: more than all of it
+        share = 1.0
     return min(max(share, 0.0), 1.0)
+
+
+def bare_time(profile: Profile, caller: int, callee: int, calls: int) -> float:
+    """The callee's cumulative time that ``calls`` bare-counted calls from ``caller`` stand for.
+
+    Its :func:`bare_share` of the callee's cumtime: the one rule of the call
+    tree, the dot graph and callgrind (``caller`` -1: a caller not in the file).
+    """
+    return bare_share(profile, caller, callee, calls) * profile.cumtime[callee]
 
 
 def _count(profile: Profile) -> BareCounts:

@@ -19,16 +19,40 @@ Every walk here is a loop, never a recursive call: a call chain can be
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from typing import TYPE_CHECKING, TypeVar, cast
 
+from tuiprof.model.collector import collector_paused
 from tuiprof.model.profile import Profile, RawEdge
 from tuiprof.model.shares import WHOLE, edge_share
 from tuiprof.model.tree_paths import heaviest_path
 
+if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:
 
-@dataclass(frozen=True, slots=True, eq=False)
+    def dataclass_transform(**_: object) -> Callable[[object], object]:
+        """Only the type checker reads it (``typing`` has it from Python 3.11)."""
+        return lambda function: function
+
+
+_Class = TypeVar("_Class", bound=type)
+
+
+@dataclass_transform(frozen_default=True, eq_default=False)
+def _node_class(cls: _Class) -> _Class:
+    """A slotted dataclass compared by identity: frozen to the type checker, not at run time.
+
+    A frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``: 2.5 times the cost of a plain one, and ``h`` on a
+    chain 100,000 calls deep builds a node per call. Nothing assigns to a
+    node, and mypy (which reads this as frozen) sees that nothing does.
+    """
+    return cast("_Class", dataclass(slots=True, eq=False)(cls))
+
+
+@_node_class
 class TreeNode:
     """One node of the call tree: a function reached by one path from a root.
 
@@ -175,7 +199,8 @@ class CallTree:
                     share * part,
                 )
             )
-        kids.sort(key=_by_cumtime_then_calls)
+        if len(kids) > 1:  # a chain has one child a node: nothing to sort
+            kids.sort(key=_by_cumtime_then_calls)
         self._children[id(node)] = kids
         self._alive[id(node)] = node
         return kids
@@ -188,17 +213,19 @@ class CallTree:
         """
         on_path = set(node.path())
         path = [node]
-        while True:
-            best: TreeNode | None = None
-            for child in self.children(node, on_path):
-                if not child.recursive:
-                    best = child  # children are sorted: the first one is the largest
-                    break
-            if best is None:
-                return path
-            path.append(best)
-            on_path.add(best.fid)
-            node = best
+        # A long chain builds a node per step: no collections meanwhile.
+        with collector_paused():
+            while True:
+                best: TreeNode | None = None
+                for child in self.children(node, on_path):
+                    if not child.recursive:
+                        best = child  # children are sorted: the first one is the largest
+                        break
+                if best is None:
+                    return path
+                path.append(best)
+                on_path.add(best.fid)
+                node = best
 
     def under(self, fid: int) -> TreeNode:
         """A node holding all of ``fid``, placed where its heaviest node is.
@@ -241,117 +268,3 @@ class CallTree:
 
 def _by_cumtime_then_calls(node: TreeNode) -> tuple[float, float]:
     return (-node.cumtime, -node.ncalls)
-
-
-class TreeRows:
-    """The rows a tree view shows: the roots and every opened node's children, in order.
-
-    Pure bookkeeping over :class:`CallTree`, so that expanding, collapsing and
-    opening a path can be tested without a screen.
-    """
-
-    def __init__(self, tree: CallTree) -> None:
-        self.tree = tree
-        self.rows: list[TreeNode] = list(tree.roots())
-        self._expanded: set[int] = set()
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def is_expanded(self, node: TreeNode) -> bool:
-        return id(node) in self._expanded
-
-    def expand(self, index: int) -> bool:
-        """Open the node at this row; False when it has nothing to open or is open."""
-        node = self.rows[index]
-        if self.is_expanded(node) or not self.tree.has_children(node):
-            return False
-        kids = self.tree.children(node)
-        self.rows[index + 1 : index + 1] = kids
-        self._expanded.add(id(node))
-        return True
-
-    def collapse(self, index: int) -> bool:
-        """Close the node at this row (its open descendants close too)."""
-        node = self.rows[index]
-        if not self.is_expanded(node):
-            return False
-        end = self.subtree_end(index)
-        for below in self.rows[index + 1 : end]:
-            self._expanded.discard(id(below))
-        del self.rows[index + 1 : end]
-        self._expanded.discard(id(node))
-        return True
-
-    def subtree_end(self, index: int) -> int:
-        """The row just past the node's shown descendants."""
-        depth = self.rows[index].depth
-        rows = self.rows
-        end = index + 1
-        while end < len(rows) and rows[end].depth > depth:
-            end += 1
-        return end
-
-    def parent_index(self, index: int) -> int:
-        """The row of the node's parent, or -1 for a root."""
-        depth = self.rows[index].depth
-        rows = self.rows
-        i = index - 1
-        while i >= 0 and rows[i].depth >= depth:
-            i -= 1
-        return i
-
-    def open_path(self, index: int, path: Sequence[TreeNode]) -> int:
-        """Expand every node of ``path`` (which starts at row ``index``); returns the last row.
-
-        Closed parts are built in one pass and inserted with one slice
-        assignment, so a 100,000-step path costs one list insertion.
-        """
-        if not path:
-            return index
-        row = index
-        step = 0
-        # Walk the part that is already open, finding each next node among the rows.
-        while step < len(path) - 1 and self.is_expanded(path[step]):
-            target = path[step + 1]
-            end = self.subtree_end(row)
-            row = _find(self.rows, target, row + 1, end)
-            step += 1
-        if step == len(path) - 1:
-            return row
-        # Everything from here down is closed: build its rows at once.
-        segment: list[TreeNode] = []
-        suffixes: list[list[TreeNode]] = []
-        last = row
-        for node, nxt in pairwise(path[step:]):
-            kids = self.tree.children(node)
-            self._expanded.add(id(node))
-            cut = _position(kids, nxt)
-            segment.extend(kids[: cut + 1])
-            suffixes.append(kids[cut + 1 :])
-            last = row + len(segment)
-        for suffix in reversed(suffixes):
-            segment.extend(suffix)
-        self.rows[row + 1 : row + 1] = segment
-        return last
-
-    def index_of_fid(self, fid: int, start: int = 0) -> int:
-        """The first row at or after ``start`` showing function ``fid``, or -1."""
-        for i in range(start, len(self.rows)):
-            if self.rows[i].fid == fid:
-                return i
-        return -1
-
-
-def _find(rows: list[TreeNode], target: TreeNode, start: int, end: int) -> int:
-    for i in range(start, end):
-        if rows[i] is target:
-            return i
-    raise ValueError("node not among the rows")
-
-
-def _position(kids: Iterable[TreeNode], target: TreeNode) -> int:
-    for i, kid in enumerate(kids):
-        if kid is target:
-            return i
-    raise ValueError("node is not a child of the previous path node")

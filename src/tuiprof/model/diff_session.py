@@ -10,7 +10,6 @@ after run's where the function ran after, else the before run's.
 from __future__ import annotations
 
 from tuiprof.model.diff import ProfileDiff
-from tuiprof.model.errors import ProfileError
 from tuiprof.model.history import History
 from tuiprof.model.matching import NONE
 from tuiprof.model.session import Session
@@ -60,20 +59,6 @@ class DiffSession:
         if session is self.before:
             return self.diff.row_of_before(fid)
         return None
-
-    def check_edges(self) -> list[str]:
-        """Check both runs' caller records if the load left them; what was wrong, per run.
-
-        A run with a bad record keeps its functions and shows no edges (see
-        :meth:`~tuiprof.model.profile.Profile.check_edges`).
-        """
-        problems = []
-        for side, profile in (("before", self.diff.before), ("after", self.diff.after)):
-            try:
-                profile.check_edges()
-            except ProfileError as error:
-                problems.append(f"{side}: {error}; callers and callees are not shown")
-        return problems
 
     def holds(self, row: int | None) -> bool:
         """Whether ``row`` is a row of the diff."""

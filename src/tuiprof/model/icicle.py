@@ -8,6 +8,8 @@ whole columns that add up exactly to the parent's, by largest remainder.
 Children narrower than one column are merged into one ``…`` block per parent.
 A recursive child (its function is already on the path) is drawn once,
 marked, and never expanded; estimated nodes keep their ``estimated`` flag.
+In a differential icicle each block also carries its :class:`Change`: its
+cumtime in the run drawn and along the same call path in the other run.
 
 Rows are built on demand, one at a time, only as deep as asked and only as
 wide as the screen: a row never holds more blocks than it has columns. Every
@@ -24,11 +26,48 @@ from dataclasses import dataclass
 
 from tuiprof.model.calltree import CallTree, TreeNode
 from tuiprof.model.collector import collector_paused
+from tuiprof.model.diff import percent_change
 from tuiprof.model.icicle_nav import OnPath, children_on_path
 from tuiprof.model.names import FunctionKey, is_builtin, is_import_system, is_stdlib
 
-DeltaOf = Callable[[TreeNode], float | None]
-"""Gives a node's change (seconds, + slower) for a differential icicle, or None."""
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A block's cumtime in two runs, for a differential icicle (the run drawn is the after one)."""
+
+    before: float | None
+    """The same call path's cumtime in the before run; None where the path was not there."""
+    after: float
+    """The block's own cumtime."""
+    estimated: bool = False
+    """Either figure is an estimate (scaled from edge totals), so the change is too."""
+
+    @property
+    def delta(self) -> float:
+        """After minus before (seconds, + slower); a path new in the after run counts all."""
+        return self.after - (self.before or 0.0)
+
+    @property
+    def percent(self) -> float:
+        """The change in percent of the before figure (+inf for a new path)."""
+        return percent_change(self.before or 0.0, self.after)
+
+
+def sum_changes(changes: Sequence[Change | None]) -> Change | None:
+    """The change of several blocks together (a ``…`` block); None when none has one."""
+    known = [c for c in changes if c is not None]
+    if not known:
+        return None
+    befores = [c.before for c in known if c.before is not None]
+    return Change(
+        sum(befores) if befores else None,
+        sum(c.after for c in known),
+        any(c.estimated for c in known),
+    )
+
+
+DeltaOf = Callable[[TreeNode], Change | None]
+"""Gives a node's :class:`Change` for a differential icicle, or None."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -51,8 +90,8 @@ class Block:
     """The figures are scaled from edge totals (any of the merged ones, for ``…``)."""
     merged: int = 0
     """How many narrow children a ``…`` block stands for (0 for a node's block)."""
-    delta: float | None = None
-    """The node's change, when the icicle shows a difference of two profiles."""
+    delta: Change | None = None
+    """The node's change (the merged nodes' together), when the icicle shows a diff."""
 
     @property
     def recursive(self) -> bool:
@@ -222,6 +261,7 @@ class IcicleLayout:
                 x += w
         rest_width = widths[shown]
         if rest and rest_width > 0:
+            delta = self.delta
             row.append(
                 Block(
                     None,
@@ -233,6 +273,7 @@ class IcicleLayout:
                     sum(k.cumtime for k in rest),
                     any(k.estimated for k in rest),
                     merged=len(rest),
+                    delta=sum_changes([delta(k) for k in rest]) if delta is not None else None,
                 )
             )
 

@@ -7,13 +7,11 @@ Two decoders, one result:
   ``marshal.loads``). Small files, and every file where ``fork`` is missing,
   go through it alone.
 - ``marshal.loads`` is fast but trusts its input. For a bigger file it runs
-  first in a forked child, with its address space and CPU time limited in
-  proportion to the file's size. The child decodes the very bytes the parent
-  holds, with the same hash seed, so what happens there is what would happen
-  here: only when the child finished cleanly does the parent run
-  ``marshal.loads`` itself. A child that crashed, or that ``marshal`` refused
-  (Python 2 codes, another Python's code objects), sends the file to the
-  safe reader, which says precisely what is wrong, or reads it.
+  in a forked child (:mod:`tuiprof.model.marshal_child`), with its address
+  space and CPU time limited in proportion to the file's size, which hands
+  the value back in pieces. A child that crashed, or that ``marshal``
+  refused (Python 2 codes, another Python's code objects), sends the file to
+  the safe reader, which says precisely what is wrong, or reads it.
 
 A process that runs under tuiprof's supervisor (:mod:`tuiprof.supervise`, the
 command line) has a parent watching it: there, and only after
@@ -26,31 +24,28 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
-import marshal
 import math
 import os
 import signal
-import sys
 import threading
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from tuiprof.model.marshal_child import (
+    NO_MEMORY,
+    OK,
+    TRUNCATED,
+    address_space,
+    cpu_seconds,
+    decode_in_child,
+    memory_allowance,
+    stdlib_loads,
+)
 from tuiprof.model.marshal_values import MarshalError
 from tuiprof.model.safe_marshal import loads
 
 SAFE_READER_LIMIT = 256 * 1024
 """Files up to this size are read by the safe reader alone: forking costs more."""
-
-MEMORY_PER_BYTE = 24
-"""The child may grow by this many bytes of address space per byte of file
-(a real profile needs about 7), plus :data:`MEMORY_SLACK`."""
-MEMORY_SLACK = 512 * 1024 * 1024
-CPU_SECONDS = 5
-CPU_SECONDS_PER_MB = 0.5
-"""The child's CPU time limit: a real profile takes about 0.01 s per MB."""
-
-_OK, _TRUNCATED, _REFUSED, _NO_MEMORY = 0, 10, 11, 12
 
 TOO_MUCH_MEMORY = "it would take far more memory to decode than its size can justify"
 TOO_MUCH_TIME = "it would take far longer to decode than its size can justify"
@@ -106,12 +101,12 @@ def decode(data: bytes, path: str = "") -> Decoded:
         finally:
             report(None)
     if len(data) > SAFE_READER_LIMIT and hasattr(os, "fork"):
-        verdict = _verify_in_child(data)
-        if verdict == _OK:
-            return Decoded(_stdlib_loads(data), python2=False)
-        if verdict == _TRUNCATED:
+        verdict, value = decode_in_child(data)
+        if verdict == OK:
+            return Decoded(value, python2=False)
+        if verdict == TRUNCATED:
             raise MarshalError("truncated", truncated=True)
-        if verdict == _NO_MEMORY:
+        if verdict == NO_MEMORY:
             raise MarshalError(TOO_MUCH_MEMORY)
         if verdict == -signal.SIGXCPU:
             raise MarshalError(TOO_MUCH_TIME)
@@ -123,7 +118,7 @@ def _decode_here(data: bytes) -> Decoded:
     """``marshal.loads`` in this process, limited; what it refuses goes to the safe reader."""
     try:
         with _quiet_faults(), _limited(len(data)):
-            value = _stdlib_loads(data)
+            value = stdlib_loads(data)
     except EOFError:
         raise MarshalError("truncated", truncated=True) from None
     except MemoryError:
@@ -162,10 +157,10 @@ def _limited(size: int) -> Iterator[None]:
         return
     used = resource.getrusage(resource.RUSAGE_SELF)
     wanted = [(resource.RLIMIT_CORE, 0)]
-    cpu = math.ceil(used.ru_utime + used.ru_stime) + _cpu_seconds(size)
+    cpu = math.ceil(used.ru_utime + used.ru_stime) + cpu_seconds(size)
     wanted.append((resource.RLIMIT_CPU, cpu))
     with contextlib.suppress(OSError):
-        wanted.append((resource.RLIMIT_AS, _address_space() + _memory_allowance(size)))
+        wanted.append((resource.RLIMIT_AS, address_space() + memory_allowance(size)))
     saved: list[tuple[int, tuple[int, int]]] = []
     for which, soft in wanted:
         with contextlib.suppress(ValueError, OSError):
@@ -181,85 +176,3 @@ def _limited(size: int) -> Iterator[None]:
         for which, old in reversed(saved):
             with contextlib.suppress(ValueError, OSError):
                 resource.setrlimit(which, old)
-
-
-def _cpu_seconds(size: int) -> int:
-    return int(CPU_SECONDS + CPU_SECONDS_PER_MB * size / 1e6)
-
-
-def _memory_allowance(size: int) -> int:
-    return MEMORY_PER_BYTE * size + MEMORY_SLACK
-
-
-def _stdlib_loads(data: bytes) -> object:
-    if sys.version_info >= (3, 13):
-        return marshal.loads(data, allow_code=False)
-    return marshal.loads(data)
-
-
-def _verify_in_child(data: bytes) -> int:
-    """The exit status of a child that decodes ``data``, or minus the signal that ended it."""
-    with warnings.catch_warnings():
-        # Python 3.12+ warns about fork in a process with threads; the child
-        # only decodes and exits, taking no lock another thread could hold.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        try:
-            pid = os.fork()
-        except OSError:  # no process to spare: the safe reader decides alone
-            return _REFUSED
-    if pid == 0:  # pragma: no cover - the child ends in os._exit
-        os._exit(_child(data))
-    while True:
-        try:
-            _, status = os.waitpid(pid, 0)
-            break
-        except InterruptedError:  # pragma: no cover - PEP 475 retries for us
-            continue
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            raise
-    if os.WIFSIGNALED(status):
-        return -os.WTERMSIG(status)
-    return os.WEXITSTATUS(status)
-
-
-def _child(data: bytes) -> int:  # pragma: no cover - runs in the forked child
-    try:
-        faulthandler.disable()  # a crash here is an expected answer, not a report
-        for handled in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(handled, signal.SIG_DFL)
-        _limit_resources(len(data))
-        _stdlib_loads(data)
-    except EOFError:
-        return _TRUNCATED
-    except MemoryError:
-        return _NO_MEMORY
-    except BaseException:
-        return _REFUSED
-    return _OK
-
-
-def _limit_resources(size: int) -> None:  # pragma: no cover - runs in the forked child
-    try:
-        import resource
-    except ImportError:
-        return
-    with contextlib.suppress(ValueError, OSError):
-        cpu = _cpu_seconds(size)
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
-    with contextlib.suppress(ValueError, OSError):
-        limit = _address_space() + _memory_allowance(size)
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-def _address_space() -> int:
-    with open("/proc/self/status", "rb") as status:
-        for line in status:
-            if line.startswith(b"VmSize:"):
-                return int(line.split()[1]) * 1024
-    raise OSError("no VmSize")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import math
 import operator
 import threading
 from collections.abc import Iterable, Sequence
@@ -92,23 +91,6 @@ def edge_figures(raw: RawEdge) -> tuple[int, int, float, float]:
     if isinstance(raw, tuple):
         return raw
     return raw, raw, 0.0, 0.0
-
-
-def bare_count_share(profile: Profile, callee: int, calls: int) -> float:
-    """The callee's cumulative time that a bare count of ``calls`` stands for.
-
-    The ``profile`` module records only how often a caller called: its part of
-    the callee's time is taken in proportion to the calls, as gprof2dot's own
-    pstats parser does.
-    """
-    ncalls = profile.ncalls[callee]
-    if ncalls <= 0:
-        return 0.0
-    try:
-        fraction = calls / ncalls
-    except OverflowError:  # counts beyond a float
-        fraction = math.inf
-    return fraction * profile.cumtime[callee]
 
 
 def edge_from_raw(other: int, key: FunctionKey, raw: RawEdge) -> Edge:

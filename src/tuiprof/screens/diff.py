@@ -1,25 +1,26 @@
 """The diff screen: two runs side by side, what got faster, slower, or is new.
 
-A header with both files and totals, then one of three views: the diff
-table (``f``), callers and callees with each edge's before/after/Δ (``c``),
-and the source with the per-line diff (``s``). The screen owns a
-:class:`~tuiprof.model.diff_session.DiffSession` (a session per run, the
-selected diff row, the history); its keys are the ``diff`` part of the
-action table, so help, palette and keymap know them.
+A header with both files and totals, the history trail, then one of the
+views of :data:`~tuiprof.views.diff_registry.DIFF_VIEWS`: the diff table
+(``f``), callers and callees with each edge's before/after/Δ (``c``), the
+source with the per-line diff (``s``) and the after run's icicle coloured by
+change (``g``), shown in :class:`~tuiprof.screens.views_screen.ViewsScreen`'s
+one loop. The screen owns a :class:`~tuiprof.model.diff_session.DiffSession`
+(a session per run, the selected diff row, the history); its keys are the
+``diff`` part of the action table, so help, palette and keymap know them.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Input, Static
+from textual.widgets import Input, Static
 
 from tuiprof.actions import bindings_for
 from tuiprof.messages import FunctionChosen, FunctionHighlighted
@@ -27,15 +28,20 @@ from tuiprof.model.diff import Measure, ProfileDiff, Side
 from tuiprof.model.diff_format import format_change
 from tuiprof.model.diff_session import DiffSession
 from tuiprof.model.diff_table import NAME, DiffColumn
+from tuiprof.model.errors import ProfileError
 from tuiprof.model.names import visible
+from tuiprof.model.profile import Profile
 from tuiprof.model.table import FilterError
+from tuiprof.screens.views_screen import ViewsScreen
 from tuiprof.views._textual_hacks import KeysFooter
 from tuiprof.views.diff_edges import DiffEdgesView, EdgeDiffTable
+from tuiprof.views.diff_functions import DiffFilterInput
+from tuiprof.views.diff_registry import DIFF_VIEWS
 from tuiprof.views.diff_source import DiffSourceView
 from tuiprof.views.diff_table import DiffTable
 from tuiprof.views.header import describe_rows
+from tuiprof.views.history_bar import DiffHistoryBar
 
-VIEWS = ("functions", "callers", "source")
 SORT_COLUMNS: dict[str, DiffColumn] = {
     "ncalls": (Measure.NCALLS, Side.AFTER),
     "tottime": (Measure.TOTTIME, Side.AFTER),
@@ -76,22 +82,12 @@ class DiffHeader(Static):
         self.update(Text("\n").join([top, bottom]))
 
 
-class DiffFilterInput(Input):
-    """The filter line of the diff table (``escape`` clears it)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = bindings_for("filter")
-
-    def action_clear_filter(self) -> None:
-        self.value = ""
-        self.screen.query_one(DiffTable).focus()
-
-
-class DiffScreen(Screen[None]):
+class DiffScreen(ViewsScreen[DiffSession]):
     """Two runs of one program, compared; its keys are the ``diff`` part of the action table.
 
     | Key | Does |
     | :- | :- |
-    | f / c / s | Diff table / callers and callees / source with the line diff. |
+    | f / c / s / g | Diff table / callers and callees / source with the line diff / icicle. |
     | 1 2 4 6 | Sort by ncalls, tottime, cumtime (after), name; again reverses. |
     | d | Sort by the delta of the current column. |
     | r | Deltas in seconds, or as percentages of the before total. |
@@ -102,20 +98,14 @@ class DiffScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("diff")
-    PALETTE_PARTS: ClassVar[frozenset[str]] = frozenset({"diff"})
+    PALETTE_PARTS: ClassVar[frozenset[str]] = frozenset({"diff", "icicle"})
     """The parts whose actions the command palette runs on this screen."""
 
-    DEFAULT_CSS = """
-    DiffScreen #diff-filter { height: 1; border: none; padding: 0 1; background: $boost; }
-    DiffScreen #diff-filter:focus { background: $primary-background; }
-    DiffScreen #diff-filter.-invalid { background: $error 40%; }
-    DiffScreen ContentSwitcher { height: 1fr; }
-    DiffScreen #functions { height: 1fr; }
-    DiffScreen DiffTable { height: 1fr; }
-    """
+    AUTO_FOCUS = "#diff-table"
+    """Keys typed before the first paint go to the table, never to the filter line."""
 
     def __init__(self, state: DiffSession) -> None:
-        super().__init__()
+        super().__init__(DIFF_VIEWS, state)
         self.state = state
         """Both runs' sessions, the selected diff row and the history."""
         self.diff: ProfileDiff = state.diff
@@ -128,15 +118,8 @@ class DiffScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield DiffHeader(self.diff, id="diff-header")
-        with ContentSwitcher(initial="functions"):
-            with Vertical(id="functions"):
-                yield DiffFilterInput(
-                    placeholder="/ filter: terms AND-ed, regex allowed; escape clears",
-                    id="diff-filter",
-                )
-                yield DiffTable(self.state, id="diff-table")
-            yield DiffEdgesView(self.state, id="callers")
-            yield DiffSourceView(self.diff, self.state.finders, id="source")
+        yield DiffHistoryBar(self.diff, id="history")
+        yield from self.compose_views()
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -144,8 +127,24 @@ class DiffScreen(Screen[None]):
         self.state.select(self.table.highlighted)
         warnings = [*self.diff.before.warnings, *self.diff.after.warnings]
         if warnings:
-            self.notify("\n".join(warnings), severity="warning", timeout=8)
-        self.refresh_header()
+            self.notify(visible("\n".join(warnings)), severity="warning", timeout=8, markup=False)
+        self.refresh_status()
+        self.selection_shown()
+        self.call_after_refresh(self.warm)
+
+    def profiles(self) -> Iterable[Profile]:
+        return (self.diff.before, self.diff.after)
+
+    def warm_up(self) -> list[ProfileError]:
+        """Check both runs' caller records and build their callee indexes (for ``c``, ``g``)."""
+        errors = []
+        for profile in self.profiles():
+            try:
+                profile.check_edges()
+            except ProfileError as error:
+                errors.append(error)
+            profile.callee_index()
+        return errors
 
     # Parts ------------------------------------------------------------------
 
@@ -155,17 +154,19 @@ class DiffScreen(Screen[None]):
 
     @property
     def edges(self) -> DiffEdgesView:
+        """Callers and callees, once first shown."""
         return self.query_one(DiffEdgesView)
 
     @property
     def source(self) -> DiffSourceView:
+        """The source, once first shown."""
         return self.query_one(DiffSourceView)
 
     @property
-    def view(self) -> str:
-        return self.query_one(ContentSwitcher).current or "functions"
+    def history_bar(self) -> DiffHistoryBar:
+        return self.query_one(DiffHistoryBar)
 
-    def refresh_header(self) -> None:
+    def refresh_status(self) -> None:
         query = self.table.model.query
         sort = query.sort
         title = f"{sort[0].value} {sort[1].value}" if isinstance(sort, tuple) else "name"
@@ -175,37 +176,25 @@ class DiffScreen(Screen[None]):
             parts.append("% of total")
         if self.table.share_deltas:
             parts.append("Δ as % of before total")
-        parts.append({"functions": "diff", "callers": "callers/callees", "source": "source"}[
-            self.view
-        ])  # fmt: skip
+        parts.append(self.views[self.view].title)
         self.query_one(DiffHeader).show(" · ".join(parts))
 
     # Views ------------------------------------------------------------------
 
-    def action_view(self, view: str) -> None:
-        if view not in VIEWS:
-            return
+    @property
+    def selection(self) -> int | None:
+        return self.state.selected
+
+    def visit_selection(self) -> None:
+        self.state.go_to(self.state.selected)
+
+    def selection_shown(self) -> None:
+        self.history_bar.show(self.state.history)
+
+    def _take_table_cursor(self) -> None:
+        """While the table is shown, its cursor is the selected row (keys typed ahead)."""
         if self.view == "functions" and self.table.highlighted is not None:
             self.state.select(self.table.highlighted)
-        if view != "functions":
-            self.state.go_to(self.state.selected)
-        self.query_one(ContentSwitcher).current = view
-        self.show_selection()
-        if view == "functions":
-            self.table.focus()
-        elif view == "callers":
-            self.edges.callers.focus()
-        else:
-            self.source.table.focus()
-        self.refresh_header()
-
-    def show_selection(self) -> None:
-        row = self.state.selected
-        self.table.show_row(row)
-        if self.view == "callers":
-            self.edges.show(row)
-        elif self.view == "source":
-            self.source.show(row)
 
     @on(FunctionHighlighted)
     def _highlighted(self, event: FunctionHighlighted) -> None:
@@ -217,14 +206,15 @@ class DiffScreen(Screen[None]):
         event.stop()
         if not self.state.go_to(self.state.row_of(event.session, event.fid)):
             return
-        if self.view == "functions":
-            self.action_view("callers")
+        opens = self.views[self.view].choose_opens
+        if opens is not None:
+            self.action_view(opens)
         else:
             self.show_selection()
 
     @on(DiffTable.QueryChanged)
     def _query_changed(self) -> None:
-        self.refresh_header()
+        self.refresh_status()
 
     # Table ------------------------------------------------------------------
 
@@ -243,12 +233,11 @@ class DiffScreen(Screen[None]):
 
     def action_toggle_share(self) -> None:
         self.table.share_deltas = not self.table.share_deltas
-        self.refresh_header()
+        self.refresh_status()
 
     def action_toggle_percent(self) -> None:
         self.state.percent = not self.state.percent
-        self.table.percent = self.state.percent
-        self.refresh_header()
+        self.percent_changed()
 
     def action_toggle_hidden(self, what: str) -> None:
         model = self.table.model

@@ -44,6 +44,7 @@ from tuiprof.export.request import (
 )
 from tuiprof.model.names import visible, visible_name
 from tuiprof.model.profile import Profile
+from tuiprof.views._textual_hacks import KeysFooter
 
 FORMAT_TITLES = {
     ExportFormat.CALLGRIND: "callgrind (KCachegrind)",
@@ -98,6 +99,7 @@ class Confirm(ModalScreen[bool]):
             with Horizontal():
                 yield Button(f"{self.yes} (y)", variant="error", id="yes")
                 yield Button(f"{self.no} (n)", variant="primary", id="no")
+        yield KeysFooter()  # the question's keys, not those of the screen below
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -235,6 +237,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             with Horizontal(id="buttons"):
                 yield Button("Export", variant="primary", id="export")
                 yield Button("Cancel", id="cancel")
+        yield KeysFooter()  # the dialog's keys, not those of the screen below
 
     def on_mount(self) -> None:
         # Pushed while the app is quitting (``q`` then ``e``), the dialog is

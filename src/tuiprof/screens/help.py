@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from tuiprof.actions import bindings_for, help_sections, key_text
 from tuiprof.keymap import keymap_path
+from tuiprof.views._textual_hacks import KeysFooter
 
 ESTIMATE_MARK = "~"
 """What the call tree puts before a figure it estimated."""
@@ -31,7 +32,10 @@ ICICLE_NOTE = (
     "first; the empty part on a block's right is its own time. A block shaded '░' with an "
     "italic name holds estimated figures (below a function called from several places), "
     "and the status line says 'estimate'. '↻' marks recursion or a cycle: the block is drawn "
-    "once and never expanded. '…' stands for the children too narrow for a character."
+    "once and never expanded. '…' stands for the children too narrow for a character. "
+    "In the diff screen the icicle is the after run's, each block red when its call path "
+    "got slower and green when faster, signed in the status line (and, without colours, "
+    "before its name: '+' slower, '−' faster)."
 )
 
 
@@ -61,6 +65,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(self.keys_table(), id="help-keys")
+        yield KeysFooter()  # the help's keys, not those of the screen below
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

@@ -2,42 +2,44 @@
 
 The views are the entries of :data:`~tuiprof.views.registry.VIEWS` (function
 table, callers and callees, call tree, source, icicle); the screen shows, focuses and
-updates them in one loop. It owns the :class:`~tuiprof.model.session.Session`
-it shows, and gets it ready in a thread after the first screen.
+updates them in :class:`~tuiprof.screens.views_screen.ViewsScreen`'s one loop.
+It owns the :class:`~tuiprof.model.session.Session` it shows, and gets it ready
+in a thread after the first screen.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Container
-from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Input, Static
+from textual.widgets import Input
 
 from tuiprof.actions import bindings_for
-from tuiprof.messages import CallGraphReady, FunctionChosen, FunctionHighlighted
+from tuiprof.messages import FunctionChosen, FunctionHighlighted
+from tuiprof.model.errors import ProfileError
 from tuiprof.model.names import visible
+from tuiprof.model.profile import Profile
 from tuiprof.model.session import Hidden, Session
 from tuiprof.model.table import FilterError, SortKey
+from tuiprof.screens.views_screen import ViewsScreen
 from tuiprof.views._textual_hacks import KeysFooter
 from tuiprof.views.callers import EdgeTable
 from tuiprof.views.function_table import FunctionTable
 from tuiprof.views.functions_pane import FilterInput
 from tuiprof.views.header import StatusHeader
 from tuiprof.views.history_bar import HistoryBar
-from tuiprof.views.registry import VIEWS, SessionView, ViewSpec
+from tuiprof.views.registry import VIEWS
+from tuiprof.views.steps import StepDone, StepWorking
 
 if TYPE_CHECKING:
     from tuiprof.export.request import ExportChoices, ExportRequest
 
-WAITING = "indexing the call graph…"
 
-
-class MainScreen(Screen[None]):
+class MainScreen(ViewsScreen[Session]):
     """Every view of one profile.
 
     | Key | Does |
@@ -58,34 +60,22 @@ class MainScreen(Screen[None]):
     """Keys typed before the first paint go to the table, never to the filter line
     (Textual would focus the first focusable widget, which is the filter)."""
 
-    DEFAULT_CSS = """
-    MainScreen ContentSwitcher { height: 1fr; }
-    MainScreen ContentSwitcher > Container { height: 1fr; }
-    """
-
     def __init__(self, session: Session) -> None:
-        super().__init__()
+        super().__init__(VIEWS, session)
         self.session = session
         self.profile = session.profile
-        self._views: dict[str, Widget] = {}
-        """The views built so far, by id."""
         self._filter_valid = True
         self._cursor_note = False
         """The header says where the table's cursor is (it is out of view)."""
+        self._working: list[str] = []
+        """What the steps taking long are doing, for the header."""
         self.export_choices: ExportChoices | None = None
         """The last export of this profile (format, folder, thresholds), offered again."""
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.profile, id="header")
         yield HistoryBar(self.profile, id="history")
-        with ContentSwitcher(initial="functions"):
-            for spec in VIEWS.values():
-                if spec.built_on_first_show:
-                    yield Container(id=spec.id)
-                else:
-                    widget = self._views[spec.id] = spec.make(self.session)
-                    widget.id = spec.id
-                    yield widget
+        yield from self.compose_views()
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -97,19 +87,12 @@ class MainScreen(Screen[None]):
         self.history_bar.show(self.session.history)
         self.call_after_refresh(self.warm)
 
-    @work(thread=True, exclusive=True, group="warm")
-    def warm(self) -> None:
-        """Get the rest of the profile ready after the first screen, off the UI thread."""
+    def warm_up(self) -> list[ProfileError]:
         error = self.session.warm()
-        if error is not None:
-            self.notify(
-                visible(f"{error}; callers and callees are not shown"),
-                markup=False,
-                title="Bad caller records",
-                severity="error",
-                timeout=12,
-            )
-        self.post_message(CallGraphReady())
+        return [] if error is None else [error]
+
+    def profiles(self) -> Iterable[Profile]:
+        return (self.profile,)
 
     # Parts ------------------------------------------------------------------
 
@@ -126,15 +109,6 @@ class MainScreen(Screen[None]):
         return self.query_one(FilterInput)
 
     @property
-    def view(self) -> str:
-        """The id of the view shown: a key of ``VIEWS``."""
-        return self.query_one(ContentSwitcher).current or "functions"
-
-    def view_widget(self, view: str) -> Widget | None:
-        """The widget of view ``view``, once it was first shown."""
-        return self._views.get(view)
-
-    @property
     def call_tree(self) -> Widget | None:
         """The call tree, once it was first shown."""
         return self.view_widget("tree")
@@ -148,75 +122,36 @@ class MainScreen(Screen[None]):
             name = self.profile.keys[fid][2]
             note = f"cursor: row {table.cursor_row + 1} (↑/↓ go there), {name}"
         self._cursor_note = bool(note)
+        if self._working:
+            note = " · ".join([f"working: {self._working[-1]}…", *filter(None, [note])])
         self.query_one(StatusHeader).show(
             self.session.query, len(table.rows), VIEWS[self.view].title, self.session.percent, note
         )
 
     # Views ------------------------------------------------------------------
 
-    def action_view(self, view: str) -> None:
-        """Show one of the views and focus it."""
-        spec = VIEWS.get(view)
-        if spec is None:
-            return
-        self._take_table_cursor()
-        if spec.follows_selection:
-            self.session.go_to(self.session.selected)
-        self.query_one(ContentSwitcher).current = view
-        fresh = view not in self._views
-        self._build(spec)
-        # A view that starts elsewhere (the tree, at its roots) follows from its second show.
-        self.show_selection(skip=view if fresh and not spec.starts_at_selection else None)
-        self._focus(view)
+    @property
+    def selection(self) -> int | None:
+        return self.session.selected
+
+    def visit_selection(self) -> None:
+        self.session.go_to(self.session.selected)
+
+    def selection_shown(self) -> None:
+        self.history_bar.show(self.session.history)
+
+    @on(StepWorking)
+    def _step_working(self, event: StepWorking) -> None:
+        event.stop()
+        self._working.append(event.label)
         self.refresh_status()
 
-    async def action_in_view(self, view: str, action: str) -> None:
-        """Show ``view`` and run ``action`` there: how the palette runs a view's own keys."""
-        if self.view != view:
-            self.action_view(view)
-        widget = self.view_widget(view)
-        if widget is not None:
-            target = _view(widget).focus_target() or widget
-            await target.run_action(action)
-
-    def _build(self, spec: ViewSpec) -> None:
-        if spec.id in self._views:
-            return
-        pane = self.query_one(f"#{spec.id}", Container)
-        profile = self.profile
-        if spec.needs_call_graph and profile.has_call_data and not profile.call_graph_ready:
-            # The view needs the callee index, which the warm-up is building:
-            # wait for call_graph_ready() rather than block the screen.
-            if not pane.query(".view-waiting"):
-                pane.mount(Static(WAITING, id=f"{spec.id}-waiting", classes="view-waiting"))
-            return
-        widget = self._views[spec.id] = spec.make(self.session)
-        pane.mount(widget)
-
-    @on(CallGraphReady)
-    def call_graph_ready(self) -> None:
-        """The callee index exists: fill what was waiting for it."""
-        for spec in VIEWS.values():
-            waiting = self.query(f"#{spec.id}-waiting")
-            if waiting:
-                waiting.remove()
-                self._build(spec)
-                if self.view == spec.id:
-                    self.call_after_refresh(self._shown_late, spec.id)
-        for widget in self._views.values():
-            _view(widget).call_graph_ready()
-
-    def _shown_late(self, view: str) -> None:
-        widget = self.view_widget(view)
-        if widget is not None and self.view == view:
-            _view(widget).show_selection(self.session.selected)
-            self._focus(view)
-
-    def _focus(self, view: str) -> None:
-        widget = self.view_widget(view)
-        target = _view(widget).focus_target() if widget is not None else None
-        # Still waiting: keys must not move the hidden table's cursor.
-        self.set_focus(target)
+    @on(StepDone)
+    def _step_done(self, event: StepDone) -> None:
+        event.stop()
+        if event.label in self._working:
+            self._working.remove(event.label)
+        self.refresh_status()
 
     def _take_table_cursor(self) -> None:
         """Select the function under the table's cursor when the table is shown.
@@ -234,18 +169,6 @@ class MainScreen(Screen[None]):
         if self.session.go_to(fid):
             self.show_selection()
 
-    def show_selection(self, *, skip: str | None = None) -> None:
-        """Bring the views to the selected function.
-
-        Views that follow the selection are updated only while shown (the
-        next show brings them up to date); the function table always.
-        """
-        fid = self.session.selected
-        for view, widget in self._views.items():
-            if view != skip and (view == self.view or not VIEWS[view].follows_selection):
-                _view(widget).show_selection(fid)
-        self.history_bar.show(self.session.history)
-
     # Messages from the views ----------------------------------------------
 
     @on(FunctionHighlighted)
@@ -260,7 +183,7 @@ class MainScreen(Screen[None]):
         event.stop()
         if event.session is self.session:
             self.go_to(event.fid)
-        opens = VIEWS[self.view].choose_opens
+        opens = self.views[self.view].choose_opens
         if opens is not None:
             self.action_view(opens)
 
@@ -318,9 +241,7 @@ class MainScreen(Screen[None]):
 
     def action_toggle_percent(self) -> None:
         self.session.toggle_percent()
-        for widget in self._views.values():
-            _view(widget).percent_changed()
-        self.refresh_status()
+        self.percent_changed()
 
     # History and export -----------------------------------------------------------
 
@@ -355,9 +276,3 @@ class MainScreen(Screen[None]):
 
         if request is not None:
             self.export_choices = ExportChoices.of(request)
-
-
-def _view(widget: Widget) -> SessionView:
-    # Every widget that VIEWS makes offers SessionView's methods.
-    view: SessionView = widget  # type: ignore[assignment]
-    return view

@@ -53,10 +53,20 @@ def shown_keys(screen: Screen[object]) -> tuple[Hashable, ...]:
 
 
 class KeysFooter(Footer):
-    """A ``Footer`` that skips the rebuild when the shown keys are the same."""
+    """A compact ``Footer`` that skips the rebuild when the shown keys are the same.
+
+    Compact (one space between keys, none around a key): at 80 columns the
+    main screen's table then shows every view's key, the filter and back.
+    """
+
+    # Textual's compact style gives every key a right margin, the palette key
+    # docked on the right too: its last column then shows the keys under it.
+    DEFAULT_CSS = """
+    KeysFooter.-compact FooterKey.-command-palette { margin-right: 0; padding-right: 1; }
+    """
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(compact=True)
         self._shown: tuple[Hashable, ...] | None = None
 
     def bindings_changed(self, screen: Screen[object]) -> None:

@@ -1,6 +1,6 @@
 """The call tree: from the roots down, opened on demand, one row per node.
 
-A Line-API ``ScrollView`` over :class:`~tuiprof.model.calltree.TreeRows`:
+A Line-API ``ScrollView`` over :class:`~tuiprof.model.tree_rows.TreeRows`:
 only the rows on screen are rendered. Textual's ``Tree`` builds its lines
 with a recursive function and would fail on a call chain thousands of
 functions deep; here the rows are a flat list and every walk is a loop.
@@ -19,13 +19,15 @@ from textual.widget import Widget
 
 from tuiprof.actions import bindings_for
 from tuiprof.messages import FunctionChosen
-from tuiprof.model.calltree import TreeNode, TreeRows
+from tuiprof.model.calltree import TreeNode
 from tuiprof.model.format import format_percent, format_time
 from tuiprof.model.names import fit_label
 from tuiprof.model.profile import Profile
 from tuiprof.model.session import Session
 from tuiprof.model.tree_paths import heaviest_path
+from tuiprof.model.tree_rows import OpenPlan, TreeRows
 from tuiprof.views.cursor_lines import CURSOR_COMPONENT, CursorLinesView, fit
+from tuiprof.views.steps import run_step
 
 MAX_INDENT = 16
 """Levels indented; deeper rows show their depth as a number instead."""
@@ -236,11 +238,28 @@ class CallTreeView(CursorLinesView):
             self.rows_changed()
 
     def action_hot_path(self) -> None:
-        """Open the hot path from the cursor node and put the cursor on its end."""
+        """Open the hot path from the cursor node and put the cursor on its end.
+
+        On a long chain this takes a while: it runs as a step (``views.steps``).
+        """
         node = self.cursor_node
         if node is None:
             return
-        last = self.rows.open_path(self.cursor_row, self.call_tree.hot_path(node))
+        rows, tree, row = self.rows, self.call_tree, self.cursor_row
+        run_step(
+            self,
+            "opening the hot path",
+            lambda: rows.plan_open(row, tree.hot_path(node)),
+            self._path_opened,
+        )
+
+    def _path_opened(self, plan: OpenPlan | int) -> None:
+        """Show a path worked out by a step (or the row that shows the function)."""
+        if isinstance(plan, int):
+            if plan >= 0:
+                self.move_cursor(plan)
+            return
+        last = self.rows.apply(plan)
         self.rows_changed()
         self.move_cursor(last)
 
@@ -250,27 +269,33 @@ class CallTreeView(CursorLinesView):
     def reveal(self, fid: int | None) -> bool:
         """Put the cursor on the heaviest node of ``fid``, opening the path down to it.
 
-        The path is :func:`~tuiprof.model.tree_paths.heaviest_path`'s.
-        Returns False when no root leads to ``fid``.
+        The path is :func:`~tuiprof.model.tree_paths.heaviest_path`'s; when no
+        root leads to ``fid`` (a cycle no call entered), the cursor goes to a
+        row that shows it, if any. A long path is opened as a step
+        (``views.steps``). Returns False when ``fid`` is not a function of the
+        profile.
         """
         if fid is None or not self.session.holds(fid):
             return False
         current = self.cursor_node
         if current is not None and current.fid == fid:
             return True
-        fids = heaviest_path(self.profile, fid)
-        if fids is None:
-            # No root leads to it (a cycle no call entered): a row showing it, if any.
-            row = self.rows.index_of_fid(fid)
-            if row >= 0:
-                self.move_cursor(row)
-            return row >= 0
-        path = self.call_tree.follow(fids)
-        row = next(i for i, node in enumerate(self.rows.rows) if node is path[0])
-        last = self.rows.open_path(row, path)
-        self.rows_changed()
-        self.move_cursor(last)
+        run_step(
+            self,
+            "opening the path to the function",
+            lambda: self._plan_reveal(fid),
+            self._path_opened,
+        )
         return True
+
+    def _plan_reveal(self, fid: int) -> OpenPlan | int:
+        """The plan that opens the path to ``fid``, or a row showing it (-1: none); in a thread."""
+        fids = heaviest_path(self.profile, fid)
+        rows = self.rows
+        if fids is None:
+            return rows.index_of_fid(fid)
+        path = self.call_tree.follow(fids)
+        return rows.plan_open(rows.rows.index(path[0]), path)
 
     # What every view of the registry offers ----------------------------------
 

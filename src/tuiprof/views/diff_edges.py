@@ -8,6 +8,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tuiprof.messages import FunctionChosen
@@ -118,3 +119,18 @@ class DiffEdgesView(Vertical):
         self.query_one("#edges-title", Static).update(f" {self.diff.label(row)}")
         self.callers.show_edges(self.diff.callers(row))
         self.callees.show_edges(self.diff.callees(row))
+
+    # What every view of the registry offers ----------------------------------
+
+    def show_selection(self, fid: int | None) -> None:
+        """Show the selected diff row's edges (no row: stay)."""
+        self.show(fid)
+
+    def focus_target(self) -> Widget | None:
+        return self.callers
+
+    def percent_changed(self) -> None:
+        """Edges read in seconds: each edge's share would need a total of its own side."""
+
+    def call_graph_ready(self) -> None:
+        """The edges are read from each profile when a row is shown."""

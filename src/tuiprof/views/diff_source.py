@@ -14,6 +14,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tuiprof.model.diff import ProfileDiff
@@ -145,6 +146,21 @@ class DiffSourceView(Vertical):
         lines, self.notice = self.rows_for(row)
         self.query_one("#source-notice", Static).update(self.notice)
         self.table.show_lines(lines)
+
+    # What every view of the registry offers ----------------------------------
+
+    def show_selection(self, fid: int | None) -> None:
+        """Show the selected diff row's source (no row: stay)."""
+        self.show(fid)
+
+    def focus_target(self) -> Widget | None:
+        return self.table
+
+    def percent_changed(self) -> None:
+        """Line times read in seconds."""
+
+    def call_graph_ready(self) -> None:
+        """Nothing here waits for the call graph."""
 
     def rows_for(self, row: int) -> tuple[list[SourceRow], str]:
         """The view's lines for a diff row, and the notice above them."""

@@ -23,7 +23,6 @@ from tuiprof.model.diff_format import format_signed_count, format_signed_percent
 from tuiprof.model.diff_session import DiffSession
 from tuiprof.model.diff_table import NAME, DiffColumn, DiffTableModel
 from tuiprof.model.format import format_count, format_percent, format_time
-from tuiprof.model.names import visible
 from tuiprof.views.cursor_lines import fit
 from tuiprof.views.row_table import GAP, Column, RowTable
 from tuiprof.views.signed_strip import SIGNED_CSS, signed_row_strip
@@ -99,19 +98,11 @@ class DiffTable(RowTable):
 
     @work(thread=True, exclusive=True, group="diff-warm")
     def warm(self) -> None:
-        """After the first frame, off the UI thread: check the caller records, build the rest.
+        """After the first frame, off the UI thread: the filter's texts and the sort orders.
 
         A filter keystroke or a sort key then only picks from what is ready
         (sorting or searching 300,000 rows takes longer than a keystroke).
         """
-        for problem in self.state.check_edges():
-            self.notify(
-                visible(problem),
-                markup=False,
-                title="Bad caller records",
-                severity="error",
-                timeout=12,
-            )
         self.model.prepare(WARM_COLUMNS)
 
     def watch_percent(self) -> None:

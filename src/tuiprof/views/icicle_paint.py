@@ -4,6 +4,11 @@ A block is drawn as a border cell (``▏``) and its label, cut to fit; the rest
 of its width is blank, or shaded ``░`` when its figures are estimates, so an
 estimate shows without colour. Colours follow the block's package or file
 (:func:`~tuiprof.model.icicle.colour_group`), the same on every run.
+
+In a differential icicle a block's colour is its change instead: red when
+slower, green when faster, deeper with the size of the change, grey when
+unchanged. Without colours (``NO_COLOR``) the label starts with the change's
+sign (``+`` slower, ``−`` faster), so the picture reads in two greys too.
 """
 
 from __future__ import annotations
@@ -35,6 +40,10 @@ COLOURS_16 = ("cyan", "green", "yellow", "magenta", "bright_blue", "bright_red")
 GREYS = ("color(252)", "color(246)")
 SLOWER = (224, 217, 210, 203, 196)
 FASTER = (194, 157, 120, 83, 46)
+SLOWER_16 = ("bright_red", "red")
+FASTER_16 = ("bright_green", "green")
+UNCHANGED = {"256": "color(250)", "16": "white", "mono": GREYS[0]}
+MINUS = "\u2212"
 
 
 def group_colour(group: str, palette: Palette, index: int) -> str:
@@ -47,12 +56,27 @@ def group_colour(group: str, palette: Palette, index: int) -> str:
     return f"color({COLOURS_256[code % len(COLOURS_256)]})"
 
 
-def delta_colour(delta: float, total: float) -> str:
-    """Red for slower, green for faster, deeper with the size of the change."""
-    ramp = SLOWER if delta > 0 else FASTER
+def delta_colour(delta: float, total: float, palette: Palette = "256") -> str:
+    """Red for slower, green for faster, deeper with the change's share of ``total``.
+
+    In 256 colours five steps, the deepest from a fifth of ``total`` on; in 16
+    colours two (the bright colour below a twentieth); grey when unchanged.
+    """
+    if delta == 0:
+        return UNCHANGED[palette]
     share = abs(delta) / total if total > 0 else 1.0
+    if palette == "16":
+        return (SLOWER_16 if delta > 0 else FASTER_16)[int(share >= 0.05)]
+    ramp = SLOWER if delta > 0 else FASTER
     step = min(len(ramp) - 1, int(share * 4 * len(ramp)))
     return f"color({ramp[step]})"
+
+
+def delta_mark(block: Block) -> str:
+    """``+`` before a slower block's label, ``−`` before a faster one's, else nothing."""
+    if block.delta is None or block.delta.delta == 0:
+        return ""
+    return "+" if block.delta.delta > 0 else MINUS
 
 
 _BUILTIN = re.compile(r"^<built-in method (?:builtins\.)?(.+)>$")
@@ -108,7 +132,8 @@ class BlockPainter:
 
     def block_style(self, block: Block, total: float) -> Style:
         if block.delta is not None and self.palette != "mono":
-            return Style(bgcolor=delta_colour(block.delta, total), color="black")
+            colour = delta_colour(block.delta.delta, total, self.palette)
+            return Style(bgcolor=colour, color="black")
         if block.node is None:
             return Style(bgcolor=GREYS[block.index % 2], color="black")
         background = group_colour(self.group(block.fid), self.palette, block.index + block.row)
@@ -138,7 +163,10 @@ class BlockPainter:
         width = block.width
         if width == 1:
             return [Segment(BORDER, style)]
-        label = cut(block_label(self.profile, block), width - 1)
+        label = block_label(self.profile, block)
+        if self.palette == "mono":
+            label = delta_mark(block) + label
+        label = cut(label, width - 1)
         fill = width - 1 - cell_len(label)
         parts = [Segment(BORDER, style), Segment(label, style + Style(italic=block.estimated))]
         if fill > 0:

@@ -1,4 +1,8 @@
-"""The icicle's status line: the block under the cursor, its full name and figures."""
+"""The icicle's status line: the block under the cursor, its full name and figures.
+
+In a differential icicle a third line gives the block's change, signed, so it
+reads without colour: ``before → after  4.981s → 191.9ms  Δ −4.789s  −96.1%``.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
+from tuiprof.model.diff_format import format_signed_percent, format_signed_time
 from tuiprof.model.format import format_percent, format_time
-from tuiprof.model.icicle import Block
+from tuiprof.model.icicle import Block, Change
 from tuiprof.model.names import visible
 from tuiprof.model.profile import Profile
 from tuiprof.views.call_tree import format_tree_calls
@@ -22,7 +27,7 @@ class IcicleStatus(Static):
     """The block under the cursor: its full name, file:line and figures."""
 
     DEFAULT_CSS = """
-    IcicleStatus { height: auto; max-height: 4; background: $panel; padding: 0 1; }
+    IcicleStatus { height: auto; max-height: 5; background: $panel; padding: 0 1; }
     """
 
     def show(self, chart: IcicleChart, block: Block | None) -> None:
@@ -54,13 +59,29 @@ def status_text(profile: Profile, chart: IcicleChart, block: Block | None) -> Te
         f"{format_percent(block.cumtime, profile.total_time)} of total",
         f"{format_percent(block.cumtime, chart.zoom_total)} of zoom",
     ]
-    if block.delta is not None:
-        parts.append(f"delta {'+' if block.delta > 0 else ''}{format_time(block.delta)}")
-    # Narrow screens wrap the figures onto a third and fourth line rather than cut them.
+    # Narrow screens wrap the figures onto more lines rather than cut them.
     text = Text(first)
     text.append("\n" + "  ".join(parts))
     if block.estimated:
         text.append("  estimate", Style(bold=True, italic=True))
     if block.recursive:
         text.append("  recursion: drawn once, not expanded", Style(bold=True))
+    if block.delta is not None:
+        text.append("\n")
+        text.append_text(change_text(block.delta))
+    return text
+
+
+def change_text(change: Change) -> Text:
+    """``before → after  4.981s → 191.9ms  Δ −4.789s  −96.1%``, and what it rests on."""
+    if change.before is None:
+        text = Text(f"before → after  none → {format_time(change.after)}  ")
+        text.append(f"Δ {format_signed_time(change.delta)}", Style(bold=True))
+        text.append("  new call path")
+    else:
+        text = Text(f"before → after  {format_time(change.before)} → {format_time(change.after)}  ")
+        text.append(f"Δ {format_signed_time(change.delta)}", Style(bold=True))
+        text.append(f"  {format_signed_percent(change.percent)}")
+    if change.estimated:
+        text.append("  Δ estimated", Style(bold=True, italic=True))
     return text

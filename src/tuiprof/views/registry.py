@@ -1,27 +1,39 @@
 """The views of a profile, one entry each: the main screen shows whichever is chosen.
 
-A view is a widget over one :class:`~tuiprof.model.session.Session` that
-offers :class:`SessionView`'s four methods. Adding a view is its widget's file
-and one :class:`ViewSpec` in :data:`VIEWS`; the key that shows it is an
-:class:`~tuiprof.actions.Action` (``view('ID')``) in the ``main`` part.
+A view is a widget over what its screen shows (the main screen's
+:class:`~tuiprof.model.session.Session`, the diff screen's
+:class:`~tuiprof.model.diff_session.DiffSession`) that offers
+:class:`SessionView`'s four methods. Adding a view is its widget's file and one
+:class:`ViewSpec` in a screen's table: :data:`VIEWS` here, ``DIFF_VIEWS`` in
+:mod:`tuiprof.views.diff_registry`; the key that shows it is an
+:class:`~tuiprof.actions.Action` (``view('ID')``) in the screen's part. A
+screen shows them with :class:`~tuiprof.screens.views_screen.ViewsScreen`'s
+one loop.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from textual.widget import Widget
 
 from tuiprof.model.session import Session
+
+S = TypeVar("S")
+"""What a screen's views are made from: a ``Session``, or a ``DiffSession``."""
 
 
 class SessionView(Protocol):
     """What the screen asks of every view."""
 
     def show_selection(self, fid: int | None) -> None:
-        """Bring the view to the selected function (None: no function is)."""
+        """Bring the view to the selection (None: nothing is selected).
+
+        The selection is the screen's: a function number of the main screen's
+        session, a row of the diff screen's diff.
+        """
 
     def focus_target(self) -> Widget | None:
         """The widget that takes the keys when the view is shown."""
@@ -34,15 +46,15 @@ class SessionView(Protocol):
 
 
 @dataclass(frozen=True)
-class ViewSpec:
-    """One view of the main screen."""
+class ViewSpec(Generic[S]):
+    """One view of a screen."""
 
     id: str
     """The view's name in ``view('ID')`` and the id of its pane."""
     title: str
     """How the status header names it."""
-    make: Callable[[Session], Widget]
-    """Builds the view's widget (which must offer :class:`SessionView`)."""
+    make: Callable[[S], Widget]
+    """Builds the view's widget (which must offer :class:`SessionView`) from the screen's state."""
     follows_selection: bool = True
     """Shows the selected function: showing the view records it in the history,
     and while shown the view is brought to each new selection. A view that does
@@ -91,7 +103,7 @@ def _icicle(session: Session) -> Widget:
     return IcicleView(session)
 
 
-VIEWS: dict[str, ViewSpec] = {
+VIEWS: dict[str, ViewSpec[Session]] = {
     spec.id: spec
     for spec in (
         ViewSpec(
@@ -108,4 +120,4 @@ VIEWS: dict[str, ViewSpec] = {
         ViewSpec("icicle", "icicle", _icicle, needs_call_graph=True),
     )
 }
-"""Every view, by id, in the order of their keys."""
+"""Every view of the main screen, by id, in the order of their keys."""
