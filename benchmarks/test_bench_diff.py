@@ -142,8 +142,15 @@ def driven_diff(stress_diff: ProfileDiff) -> Iterator[DrivenApp]:
             if time.perf_counter() > deadline:
                 raise TimeoutError("no diff rows on screen")
             await asyncio.sleep(0.005)
-        await driven.pilot.pause()
-        await driven.app.workers.wait_for_complete()
+        # The warm-ups start after the first refresh: wait until they have
+        # started and finished (the screen's builds both callee indexes).
+        for _ in range(20):
+            await driven.pilot.pause()
+            await driven.app.workers.wait_for_complete()
+            ready = stress_diff.before.call_graph_ready and stress_diff.after.call_graph_ready
+            if ready and len(driven.app.workers) == 0:
+                break
+            await asyncio.sleep(0.1)
 
     driven.run(rows_on_screen())
     yield driven

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import collections
 import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from json.encoder import encode_basestring_ascii
 from operator import itemgetter
 from typing import TextIO
 
-from tuiprof.ending import keep_until_exit
 from tuiprof.model.collector import collector_paused
 from tuiprof.model.diff import ProfileDiff, Status
 from tuiprof.model.matching import NONE
@@ -50,37 +48,38 @@ def write_diff_json(diff: ProfileDiff, rows: Sequence[int], out: TextIO) -> None
             head["before"]["scale"] = diff.scale  # type: ignore[index]
         out.write(json.dumps(head)[:-1])
         out.write(', "functions": [')
-        objects = row_objects(diff)
-        keep_until_exit(objects)
-        for start in range(0, len(rows), _CHUNK):
-            if start:
+        for i, chunk in enumerate(_chunks(diff, rows)):
+            if i:
                 out.write(", ")
-            out.write(", ".join(map(objects.__getitem__, rows[start : start + _CHUNK])))
+            out.write(chunk)
         out.write("]}\n")
 
 
-def row_objects(diff: ProfileDiff) -> list[str]:
-    """Every diff row's JSON object, in row order."""
+def _chunks(diff: ProfileDiff, rows: Sequence[int]) -> Iterator[str]:
+    """The functions' objects in the order of ``rows``, joined a chunk at a time.
+
+    The before side's objects are made for every row at once; a row's object
+    is made in its chunk (most rows: the unchanged function's object twice
+    and a zero delta), so the document is never whole in memory.
+    """
     matched, removed, new = diff.blocks
     n = len(diff)
-    keys = diff.keys()
-    names = list(map(encode_basestring_ascii, map(itemgetter(2), keys)))
+    names = list(map(encode_basestring_ascii, map(itemgetter(2), diff.keys())))
     files: dict[str, str] = {}
     # The before side of matched and removed rows (rows 0 to matched + removed).
     tottime, cumtime = diff.before_times()
     before = _side_objects(
         diff.before, tottime, cumtime, diff.before_ids[: matched + removed], files
     )
+    before += ["null"] * new
     status = diff.status()
-    # Rows whose after object is the before one (unchanged, same key) keep
-    # the row made here; the others are made again below.
-    out = list(map(_SAME_ROW.__mod__, zip(names, before, before, strict=False)))
-    out += [""] * new
+    # Rows whose after object is not the before one: changed, new or removed,
+    # or unchanged under another key (moved, or in a --path-map file).
     remade = bytearray(status[:matched])  # SAME is 0
     for row in diff.rekeyed_rows():
         remade[row] = 1
-    others = list(itertools.compress(range(matched), remade))
-    others += range(matched, n)
+    remade += b"\x01" * (n - matched)
+    others = list(itertools.compress(range(n), remade))
     after_rows = [row for row in others if row < matched or row >= matched + removed]
     after_ids = list(map(diff.after_ids.__getitem__, after_rows))
     after_of = dict(
@@ -90,21 +89,36 @@ def row_objects(diff: ProfileDiff) -> list[str]:
             strict=True,
         )
     )
-    deltas = map(_DELTA.__mod__, _deltas(diff, others))
     words = [f'"{s.word}"' for s in Status]
-    rows = map(
-        _ROW.__mod__,
+    remade_objects = dict(
         zip(
-            map(names.__getitem__, others),
-            map(words.__getitem__, map(status.__getitem__, others)),
-            [before[row] if row < matched + removed else "null" for row in others],
-            map(after_of.get, others, itertools.repeat("null")),
-            deltas,
+            others,
+            map(
+                _ROW.__mod__,
+                zip(
+                    map(names.__getitem__, others),
+                    map(words.__getitem__, map(status.__getitem__, others)),
+                    map(before.__getitem__, others),
+                    map(after_of.get, others, itertools.repeat("null")),
+                    map(_DELTA.__mod__, _deltas(diff, others)),
+                    strict=True,
+                ),
+            ),
             strict=True,
-        ),
+        )
     )
-    collections.deque(map(out.__setitem__, others, rows), maxlen=0)
-    return out
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        same = zip(
+            map(names.__getitem__, chunk),
+            map(before.__getitem__, chunk),  # the after object is the before one
+            map(before.__getitem__, chunk),
+            strict=True,
+        )
+        objects = list(map(_SAME_ROW.__mod__, same))
+        for i in itertools.compress(range(len(chunk)), map(remade.__getitem__, chunk)):
+            objects[i] = remade_objects[chunk[i]]
+        yield ", ".join(objects)
 
 
 def _deltas(diff: ProfileDiff, rows: Sequence[int]) -> list[tuple[int, str, str]]:
