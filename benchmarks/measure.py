@@ -209,9 +209,15 @@ def child_peak_kib(kind: str, path: Path, *more: Path) -> int:
 
 
 def run_quietly(command: Sequence[str]) -> subprocess.CompletedProcess[str]:
-    """Run a command with stdout thrown away (not a terminal, as in a pipe)."""
+    """Run a command with stdout thrown away (not a terminal, as in a pipe).
+
+    Python caches bytecode as it does on a user's machine, even where the
+    environment turns that off (``PYTHONDONTWRITEBYTECODE``, set on some CI
+    machines): otherwise every run of a command compiles its modules again.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     return subprocess.run(
-        list(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        list(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
     )
 
 

@@ -24,6 +24,8 @@ import sys
 import warnings
 from typing import BinaryIO
 
+from tuiprof.model.collector import collector_paused
+
 MEMORY_PER_BYTE = 24
 """The child may grow by this many bytes of address space per byte of file
 (a real profile needs about 7), plus :data:`MEMORY_SLACK`."""
@@ -58,9 +60,14 @@ def stdlib_loads(data: bytes) -> object:
     return marshal.loads(data)
 
 
-def decode_in_child(data: bytes) -> tuple[int, object]:
+def decode_in_child(data: bytes, *, hand_back: bool = True) -> tuple[int, object]:
     """``(verdict, value)``: the child's exit status (minus the signal that ended it)
-    and, when it is :data:`OK`, the value ``marshal.loads(data)`` gives."""
+    and, when it is :data:`OK` and ``hand_back``, the value ``marshal.loads(data)`` gives.
+
+    Without ``hand_back`` the child only decodes: the caller, which blocks no
+    screen, then runs ``marshal.loads`` itself, faster than taking the pieces
+    (``marshal.dumps`` costs more than a decode).
+    """
     read_end, write_end = os.pipe()
     with warnings.catch_warnings():
         # Python 3.12+ warns about fork in a process with threads; the child
@@ -75,13 +82,17 @@ def decode_in_child(data: bytes) -> tuple[int, object]:
             return REFUSED, None
     if pid == 0:  # pragma: no cover - the child ends in os._exit
         os.close(read_end)
-        os._exit(_child(data, write_end))
+        os._exit(_child(data, write_end if hand_back else None))
     os.close(write_end)
     value: object = None
     _running.add(pid)
     try:
         with os.fdopen(read_end, "rb") as pipe:
-            value = _receive(pipe)
+            if hand_back:
+                # Millions of containers, none garbage: the collector would
+                # walk them again and again as they arrive.
+                with collector_paused():
+                    value = _receive(pipe)
         status = _wait(pid)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -93,7 +104,7 @@ def decode_in_child(data: bytes) -> tuple[int, object]:
     if os.WIFSIGNALED(status):
         return -os.WTERMSIG(status), None
     verdict = os.WEXITSTATUS(status)
-    if verdict == OK and value is None:  # pragma: no cover - a child that wrote nothing
+    if hand_back and verdict == OK and value is None:  # pragma: no cover - wrote nothing
         verdict = REFUSED
     return verdict, value if verdict == OK else None
 
@@ -140,15 +151,16 @@ def _piece(pipe: BinaryIO) -> bytes | None:
     return body if len(body) == size else None
 
 
-def _child(data: bytes, out_fd: int) -> int:  # pragma: no cover - runs in the forked child
+def _child(data: bytes, out_fd: int | None) -> int:  # pragma: no cover - runs in the child
     try:
         faulthandler.disable()  # a crash here is an expected answer, not a report
         for handled in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(handled, signal.SIG_DFL)
         _limit_resources(len(data))
         value = stdlib_loads(data)
-        with os.fdopen(out_fd, "wb") as out:
-            _send(value, out)
+        if out_fd is not None:
+            with os.fdopen(out_fd, "wb") as out:
+                _send(value, out)
     except EOFError:
         return TRUNCATED
     except MemoryError:

@@ -8,8 +8,10 @@ Two decoders, one result:
   go through it alone.
 - ``marshal.loads`` is fast but trusts its input. For a bigger file it runs
   in a forked child (:mod:`tuiprof.model.marshal_child`), with its address
-  space and CPU time limited in proportion to the file's size, which hands
-  the value back in pieces. A child that crashed, or that ``marshal``
+  space and CPU time limited in proportion to the file's size. Only when it
+  finished cleanly does this process run ``marshal.loads`` itself; beside a
+  screen (a worker thread) the child hands the value back in pieces instead,
+  so that the screen keeps taking keys. A child that crashed, or that ``marshal``
   refused (Python 2 codes, another Python's code objects), sends the file to
   the safe reader, which says precisely what is wrong, or reads it.
 
@@ -101,9 +103,13 @@ def decode(data: bytes, path: str = "") -> Decoded:
         finally:
             report(None)
     if len(data) > SAFE_READER_LIMIT and hasattr(os, "fork"):
-        verdict, value = decode_in_child(data)
+        # Beside a screen (the explorer's loading thread) the child hands the
+        # value back in pieces, so the screen keeps running; elsewhere this
+        # process decodes the bytes the child found safe, once, at full speed.
+        beside_screen = threading.current_thread() is not threading.main_thread()
+        verdict, value = decode_in_child(data, hand_back=beside_screen)
         if verdict == OK:
-            return Decoded(value, python2=False)
+            return Decoded(value if beside_screen else stdlib_loads(data), python2=False)
         if verdict == TRUNCATED:
             raise MarshalError("truncated", truncated=True)
         if verdict == NO_MEMORY:
