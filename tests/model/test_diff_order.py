@@ -160,3 +160,13 @@ def test_json_sides_are_each_profile_s_own(diff: ProfileDiff) -> None:
     assert moved_same > 10
     assert len(document["functions"]) == len(diff)
     assert re.search(r'"status": "new", "before": null', out.getvalue())
+
+
+@pytest.mark.parametrize("column", COLUMNS[1:], ids=str)
+def test_values_of_some_rows_are_the_column_s(diff: ProfileDiff, column: DiffColumn) -> None:
+    assert isinstance(column, tuple)
+    fresh = diff_profiles(diff.before, diff.after)  # nothing cached yet
+    rows = list(range(0, len(fresh), 3))
+    values = fresh.values(*column, rows)
+    assert (column, fresh._columns) == (column, {})  # made without the whole column
+    assert values == [diff.column(*column)[row] for row in rows]

@@ -170,22 +170,22 @@ class ProfileDiff:
         if self._status is None:
             matched, removed, new = self._blocks
             # SAME is 0 and CHANGED 1: whether any of the four figures differ,
-            # one C-level comparison per column, the columns OR-ed as integers.
+            # one C-level comparison per figure, the results OR-ed as integers.
             differ = 0
-            for measure in (Measure.TOTTIME, Measure.CUMTIME):
-                before = self.column(measure, Side.BEFORE)
-                after = self.column(measure, Side.AFTER)
-                differ |= int.from_bytes(bytes(map(operator.ne, before, after))[:matched], "little")
             bids, aids = self.before_ids[:matched], self.after_ids[:matched]
             b, a = self.before, self.after
-            for before_counts, after_counts in (
+            tottime, cumtime = self.before_times()
+            pairs: tuple[tuple[Sequence[float], Sequence[float]], ...] = (
                 (b.ncalls, a.ncalls),
                 (b.primitive_calls, a.primitive_calls),
-            ):
+                (tottime, a.tottime),
+                (cumtime, a.cumtime),
+            )
+            for before_figures, after_figures in pairs:
                 changed = map(
                     operator.ne,
-                    map(before_counts.__getitem__, bids),
-                    map(after_counts.__getitem__, aids),
+                    map(before_figures.__getitem__, bids),
+                    map(after_figures.__getitem__, aids),
                 )
                 differ |= int.from_bytes(bytes(changed), "little")
             out = bytearray(differ.to_bytes(matched, "little"))
@@ -214,7 +214,7 @@ class ProfileDiff:
         if side is Side.DELTA:
             values = list(
                 map(
-                    float.__sub__,
+                    operator.sub,
                     self.column(measure, Side.AFTER),
                     self.column(measure, Side.BEFORE),
                 )
@@ -231,6 +231,35 @@ class ProfileDiff:
             values = self._side_column(measure, side is Side.AFTER)
         self._columns[(measure, side)] = values
         return values
+
+    def values(self, measure: Measure, side: Side, rows: Sequence[int]) -> list[float]:
+        """:meth:`column`'s values for some rows, without building the column for every row."""
+        cached = self._columns.get((measure, side))
+        if cached is not None:
+            return list(map(cached.__getitem__, rows))
+        if side is Side.BEFORE or side is Side.AFTER:
+            return self._side_values(measure, side is Side.AFTER, rows)
+        before = self._side_values(measure, False, rows)
+        after = self._side_values(measure, True, rows)
+        if side is Side.DELTA:
+            return list(map(operator.sub, after, before))
+        return list(map(percent_change, before, after))
+
+    def _side_values(self, measure: Measure, after: bool, rows: Sequence[int]) -> list[float]:
+        profile = self.after if after else self.before
+        ids = self.after_ids if after else self.before_ids
+        if measure is Measure.NCALLS:
+            source: Sequence[float] = profile.ncalls
+        else:
+            times = (profile.tottime, profile.cumtime) if after else self.before_times()
+            source = times[0] if measure is Measure.TOTTIME else times[1]
+        out = []
+        for row in rows:
+            fid = ids[row]
+            out.append(0.0 if fid == NONE else source[fid])
+        if measure is Measure.NCALLS:
+            out = list(map(float, out))
+        return out
 
     def _side_column(self, measure: Measure, after: bool) -> list[float]:
         profile = self.after if after else self.before

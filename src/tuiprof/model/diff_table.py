@@ -126,16 +126,16 @@ class DiffTableModel:
         between the positive and the negative deltas in row order, where the
         stable sort of every row would put them.
         """
-        values = self.diff.column(*column)
+        n = len(self.diff)
         status = self.diff.status()  # SAME is 0
-        changed = sorted(
-            itertools.compress(range(len(values)), status), key=values.__getitem__, reverse=True
-        )
-        picked = list(map(values.__getitem__, changed))
+        rows = list(itertools.compress(range(n), status))
+        by_row = dict(zip(rows, self.diff.values(*column, rows), strict=True))
+        changed = sorted(rows, key=by_row.__getitem__, reverse=True)
+        picked = list(map(by_row.__getitem__, changed))
         # picked runs from largest to smallest: find where the zeros start and end.
         start = bisect.bisect_left(picked, 0.0, key=operator.neg)
         end = bisect.bisect_right(picked, 0.0, key=operator.neg)
-        same = itertools.compress(range(len(values)), map(operator.not_, status))
+        same = itertools.compress(range(n), map(operator.not_, status))
         zeros = sorted([*changed[start:end], *same])
         return changed[:start] + zeros + changed[end:]
 
