@@ -10,7 +10,9 @@ what the header says) is a handful of hooks each screen fills in.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
+from importlib import import_module
 from typing import Generic
 
 from textual import on, work
@@ -100,6 +102,15 @@ class ViewsScreen(Screen[None], Generic[S]):
                 timeout=12,
             )
         self.post_message(CallGraphReady())
+        self.preload_views()
+
+    def preload_views(self) -> None:
+        """Import what the views not shown yet need (in the warm-up's thread)."""
+        for spec in self.views.values():
+            for name in spec.imports:
+                # A module that fails here fails again, and is reported, on first show.
+                with contextlib.suppress(Exception):
+                    import_module(name)
 
     def call_graph_pending(self) -> bool:
         """Whether the warm-up is still building a call graph the views read."""

@@ -52,7 +52,13 @@ DIFF_VIEWS: dict[str, ViewSpec[DiffSession]] = {
         ),
         ViewSpec("callers", "callers/callees", _callers, built_on_first_show=False),
         ViewSpec("source", "source", _source, built_on_first_show=False),
-        ViewSpec("icicle", "icicle of the after run", _icicle, needs_call_graph=True),
+        ViewSpec(
+            "icicle",
+            "icicle of the after run",
+            _icicle,
+            needs_call_graph=True,
+            imports=("tuiprof.views.diff_icicle",),
+        ),
     )
 }
 """Every view of the diff screen, by id, in the order of their keys."""

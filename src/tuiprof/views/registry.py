@@ -69,6 +69,9 @@ class ViewSpec(Generic[S]):
     """Waits for the callee index (a placeholder shows meanwhile)."""
     choose_opens: str | None = None
     """The view that ``enter`` on a function opens from this one, if any."""
+    imports: tuple[str, ...] = ()
+    """Modules its widget needs that the first screen does not: the screen's
+    warm-up imports them in its thread, so the first show does not wait for them."""
 
 
 def _functions(session: Session) -> Widget:
@@ -115,9 +118,18 @@ VIEWS: dict[str, ViewSpec[Session]] = {
             choose_opens="callers",
         ),
         ViewSpec("callers", "callers/callees", _callers, built_on_first_show=False),
-        ViewSpec("tree", "call tree", _tree, starts_at_selection=False, needs_call_graph=True),
-        ViewSpec("source", "source", _source),
-        ViewSpec("icicle", "icicle", _icicle, needs_call_graph=True),
+        ViewSpec(
+            "tree",
+            "call tree",
+            _tree,
+            starts_at_selection=False,
+            needs_call_graph=True,
+            imports=("tuiprof.views.call_tree",),
+        ),
+        ViewSpec("source", "source", _source, imports=("tuiprof.views.source_view",)),
+        ViewSpec(
+            "icicle", "icicle", _icicle, needs_call_graph=True, imports=("tuiprof.views.icicle",)
+        ),
     )
 }
 """Every view of the main screen, by id, in the order of their keys."""
