@@ -1,7 +1,9 @@
 """Session fixtures: the stress files (written once per run), the floor, a loaded profile.
 
-Run with ``uv run pytest benchmarks``. The figures that have targets are
-printed at the end of the run, each with its target and whether it is met.
+Run with ``uv run pytest benchmarks -n 0``: in one process (the project's
+default runs tests in one process per core, which would time them against
+each other). The figures that have targets are printed at the end of the
+run, each with its target and whether it is met.
 """
 
 from __future__ import annotations
@@ -98,3 +100,12 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         value = f"{figure.value:.3f} {figure.unit}" if figure.unit else f"{figure.value:.3f}"
         line = f"{figure.name:<52} {value:>12} {target:>10}  {met}"
         write(f"{line}  {figure.note}" if figure.note else line)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse to time benchmarks in several processes at once (``-n 0`` runs them in one)."""
+    distributed = getattr(config.option, "dist", "no") != "no"
+    if distributed and not hasattr(config, "workerinput"):
+        pytest.exit(
+            "run the benchmarks in one process: uv run pytest benchmarks -n 0", returncode=4
+        )

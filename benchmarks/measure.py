@@ -2,7 +2,7 @@
 
 The figures that have a target (a ratio, a peak, a latency) are collected in
 :data:`FIGURES` and printed at the end of the run (see ``conftest.py``), so
-that one ``uv run pytest benchmarks`` gives the table of
+that one ``uv run pytest benchmarks -n 0`` gives the table of
 ``docs/performance.md``.
 """
 
