@@ -2,9 +2,11 @@
 
 The child decodes the very bytes the parent holds, with the same hash seed,
 under limits on its address space and CPU time in proportion to the file's
-size, so a crash or a bomb ends the child, not the caller. A value it decoded
-cleanly it writes back through a pipe with ``marshal.dumps``, a dictionary (a
-pstats file) in pieces of :data:`PIECE_ITEMS` entries. The caller decodes
+size, so a crash or a bomb ends the child, not the caller. Its exit status
+says whether the bytes are safe to decode; asked to (``hand_back``, for a
+caller beside a screen), it also writes the value back through a pipe with
+``marshal.dumps``, a dictionary (a pstats file) in pieces of
+:data:`PIECE_ITEMS` entries. The caller decodes
 each piece as it arrives: bytes that the standard ``marshal`` wrote itself,
 from a value it built, load safely. Between pieces the caller's other threads
 run, so a screen that loads a big profile in a worker thread keeps taking
