@@ -8,13 +8,22 @@ lengths), solved by Dijkstra's algorithm from the function up to the roots:
 a loop over a heap, stopped as soon as no longer path can beat the best root
 reached. Paths are simple, so each is a path the tree shows, with no
 ``↻`` node on it.
+
+A function can have 24,000 callers. Rather than pushing every caller of a
+function it settles, the search ranks them once, heaviest edge first (a
+C-level sort on the edges' cumulative times), and keeps one heap entry per
+settled function: its next caller in that order. A caller's key is looked
+up, and its edge's share worked out, only when the search reaches it.
 """
 
 from __future__ import annotations
 
 import heapq
+import operator
+from collections.abc import Callable
 
-from tuiprof.model.profile import Profile
+from tuiprof.model.names import FunctionKey
+from tuiprof.model.profile import Profile, RawCallers, RawEdge
 from tuiprof.model.shares import edge_share
 
 MAX_SETTLED = 4_000
@@ -23,6 +32,66 @@ MAX_SETTLED = 4_000
 Then (in a big profile whose shares fall off fast, the search would settle
 most of it) the path climbs from the function through the caller whose edge
 holds the most of it, at each step, to a root: :func:`climb`."""
+
+_CUMTIME = operator.itemgetter(3)
+_PRIMITIVE = operator.itemgetter(1)
+
+
+class Ranked:
+    """A function's callers, the edge holding the most of it first.
+
+    :meth:`share` is the edge's :func:`~tuiprof.model.shares.edge_share`;
+    the order is by the figure that share is taken from (the edge's
+    cumulative time, or its primitive calls when the callee has no time), so
+    the shares never rise along it. Bare counts (the ``profile`` module's)
+    need the callers' numbers: those records are ranked by their shares
+    worked out in full.
+    """
+
+    __slots__ = ("callee", "keys", "profile", "raws", "shares")
+
+    def __init__(self, profile: Profile, callee: int, record: RawCallers) -> None:
+        self.profile = profile
+        self.callee = callee
+        keys: list[FunctionKey] = list(record)
+        raws: list[RawEdge] = list(record.values())
+        self.shares: list[float] | None = None
+        if len(keys) == 1:  # most functions: nothing to rank
+            self.keys, self.raws = keys, raws
+            if not isinstance(raws[0], tuple):
+                self.shares = [_exact_share(profile, keys[0], callee, raws[0])]
+            return
+        try:
+            if profile.cumtime[callee] > 0:
+                figures = list(map(_CUMTIME, raws))  # type: ignore[arg-type]
+            elif profile.primitive_calls[callee] > 0:
+                figures = list(map(_PRIMITIVE, raws))  # type: ignore[arg-type]
+            else:
+                raise TypeError("no figure to rank by")
+        except TypeError:  # bare counts, or a callee with nothing to share
+            figures = [
+                _exact_share(profile, key, callee, raw) for key, raw in zip(keys, raws, strict=True)
+            ]
+            self.shares = figures
+        order = sorted(range(len(keys)), key=figures.__getitem__, reverse=True)
+        self.keys = [keys[i] for i in order]
+        self.raws = [raws[i] for i in order]
+        if self.shares is not None:
+            self.shares = [figures[i] for i in order]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def share(self, position: int) -> float:
+        """The share of the callee that the caller at ``position`` holds."""
+        if self.shares is not None:
+            return self.shares[position]
+        return edge_share(self.profile, -1, self.callee, self.raws[position])
+
+
+def _exact_share(profile: Profile, key: FunctionKey, callee: int, raw: RawEdge) -> float:
+    caller = profile.index.get(key)
+    return edge_share(profile, -1 if caller is None else caller, callee, raw)
 
 
 def heaviest_path(profile: Profile, fid: int) -> list[int] | None:
@@ -35,31 +104,39 @@ def heaviest_path(profile: Profile, fid: int) -> list[int] | None:
     best_share = -1.0
     best_root = -1
     settled: set[int] = set()
-    # Entries: (-share, tie-breaker, function, next function down).
-    heap: list[tuple[float, int, int, int]] = [(-1.0, 0, fid, -1)]
-    count = 1
-    while heap:
-        negative, _, current, down = heapq.heappop(heap)
-        share = -negative
-        if share <= best_share:
-            break
-        if current in settled:
-            continue
+    # One entry per settled function with callers left to try:
+    # (-share of the path through its next caller, tie-breaker, its share, its callers, position).
+    heap: list[tuple[float, int, float, Ranked, int]] = []
+    count = 0
+
+    def settle(current: int, share: float, down: int) -> None:
+        nonlocal best_share, best_root, count
         settled.add(current)
         below[current] = down
         root_share = roots.get(current)
         if root_share is not None and share * root_share > best_share:
             best_share = share * root_share
             best_root = current
-        if len(settled) >= MAX_SETTLED:
-            break
-        for key, raw in callers_raw[current].items():
-            caller = find(key)
-            if caller is None or caller in settled:
-                continue
-            step = share * edge_share(profile, caller, current, raw)
+        record = callers_raw[current]
+        if record:
+            ranked = Ranked(profile, current, record)
             count += 1
-            heapq.heappush(heap, (-step, count, caller, current))
+            heapq.heappush(heap, (-share * ranked.share(0), count, share, ranked, 0))
+
+    settle(fid, 1.0, -1)
+    while heap and len(settled) < MAX_SETTLED:
+        negative, _, share, ranked, position = heapq.heappop(heap)
+        step = -negative
+        if step <= best_share:
+            break
+        if position + 1 < len(ranked):
+            count += 1
+            following = share * ranked.share(position + 1)
+            heapq.heappush(heap, (-following, count, share, ranked, position + 1))
+        caller = find(ranked.keys[position])
+        if caller is None or caller in settled:
+            continue
+        settle(caller, step, ranked.callee)
     if best_root < 0:
         return climb(profile, fid, roots) if len(settled) >= MAX_SETTLED else None
     path = [best_root]
@@ -75,21 +152,20 @@ def climb(profile: Profile, fid: int, roots: dict[int, float]) -> list[int] | No
     of the function above it; None when the climb ends before a root.
     """
     callers_raw = profile.checked_callers()
-    find = profile.index.get
+    find: Callable[[FunctionKey], int | None] = profile.index.get
     chain = [fid]
     seen = {fid}
     while chain[-1] not in roots:
-        current = chain[-1]
-        best, best_share = -1, -1.0
-        for key, raw in callers_raw[current].items():
-            caller = find(key)
-            if caller is None or caller in seen:
-                continue
-            share = edge_share(profile, caller, current, raw)
-            if share > best_share:
-                best, best_share = caller, share
-        if best < 0:
-            return None
+        record = callers_raw[chain[-1]]
+        if len(record) == 1:  # a chain: the one caller, if it is not on the path
+            best = find(next(iter(record)))
+            if best is None or best in seen:
+                return None
+        else:
+            keys = Ranked(profile, chain[-1], record).keys
+            best = next((c for c in map(find, keys) if c is not None and c not in seen), None)
+            if best is None:
+                return None
         chain.append(best)
         seen.add(best)
     chain.reverse()
