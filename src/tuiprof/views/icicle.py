@@ -8,6 +8,7 @@ the block under the cursor and gives its figures.
 
 from __future__ import annotations
 
+import operator
 from typing import ClassVar
 
 from textual import events
@@ -128,6 +129,15 @@ class IcicleChart(CachedLinesView, can_focus=True):
             refresh_scrollbars_now(self)
 
     def resized(self) -> None:
+        layout = self.icicle
+        same_tops = layout is not None and len(layout.tops) == len(self.tops)
+        same_tops = same_tops and all(map(operator.is_, layout.tops, self.tops))  # type: ignore[union-attr]
+        if layout is not None and same_tops and layout.width == self._width():
+            # Only the height changed (the status line below grew or shrank):
+            # the blocks stay where they are, more or fewer rows are shown.
+            self._sync_height()
+            self.refresh()
+            return
         self.relayout()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
