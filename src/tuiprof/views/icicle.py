@@ -333,7 +333,8 @@ class IcicleView(Vertical):
         chart = IcicleChart(session, delta=delta, id="icicle-chart")
         # Children given here are in the DOM as soon as the view is mounted, so
         # the chart can take the focus (and keys typed ahead) at once.
-        super().__init__(chart, IcicleStatus(id="icicle-status"), name=name, id=id, classes=classes)
+        status = IcicleStatus(lines=2 if delta is None else 3, id="icicle-status")
+        super().__init__(chart, status, name=name, id=id, classes=classes)
         self.session = session
         self.chart = chart
         """The blocks."""

@@ -33,6 +33,11 @@ class IcicleStatus(Static):
     IcicleStatus {{ height: auto; max-height: {MAX_LINES}; background: $panel; padding: 0 1; }}
     """
 
+    def __init__(self, *, lines: int, id: str | None = None) -> None:
+        # As many blank lines as a status usually has, from the first layout on:
+        # the first block shown then needs no second layout of the screen.
+        super().__init__("\n" * (lines - 1), id=id)
+
     def show(self, chart: IcicleChart, block: Block | None) -> None:
         self.update(status_text(chart.profile, chart, block), layout=False)
         # The screen is laid out again only when the text needs another number
