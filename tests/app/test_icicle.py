@@ -177,6 +177,23 @@ async def test_depth_beyond_the_screen_scrolls(tmp_path: Path) -> None:
         assert chart.cursor is not None and chart.cursor.row == 30
         assert chart.scroll_y > 0
         assert row_text(chart, int(30 - chart.scroll_y)).startswith("▏f30")
+        # The rows built so far are the scroll area: the scrollbar shows it.
+        assert chart.show_vertical_scrollbar
+        assert chart.virtual_size.height > 30 and chart.max_scroll_y > 0
+        for _ in range(29):
+            await pilot.press("down")
+        await pilot.pause()
+        assert chart.cursor is not None and chart.cursor.row == 59
+        assert chart.virtual_size.height == 60 and chart.scroll_y == chart.max_scroll_y
+
+
+async def test_rows_that_fit_show_no_scrollbar(tmp_path: Path) -> None:
+    app = IcicleApp(make_profile(tmp_path, chain_stats(5)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        chart = app.query_one(IcicleChart)
+        await pilot.pause()
+        assert chart.virtual_size.height == 5 and chart.max_scroll_y == 0
+        assert not chart.show_vertical_scrollbar
 
 
 async def test_names_are_made_safe_for_the_terminal(tmp_path: Path) -> None:

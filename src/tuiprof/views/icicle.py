@@ -27,7 +27,7 @@ from tuiprof.model.calltree import TreeNode
 from tuiprof.model.icicle import Block, DeltaOf, IcicleLayout
 from tuiprof.model.icicle_nav import heaviest_occurrence, zoom_out_tops
 from tuiprof.model.session import Session
-from tuiprof.views._textual_hacks import refresh_scrollbars_now
+from tuiprof.views._textual_hacks import grow_virtual_size
 from tuiprof.views.cursor_lines import CachedLinesView
 from tuiprof.views.icicle_paint import BlockPainter, Palette
 from tuiprof.views.icicle_status import IcicleStatus
@@ -123,10 +123,7 @@ class IcicleChart(CachedLinesView, can_focus=True):
         bottom = int(self.scroll_y) + max(1, self.scrollable_content_region.height)
         layout.ensure(bottom)
         rows = layout.rows_built + (0 if layout.complete else 1)
-        size = Size(0, rows)
-        if size != self.virtual_size:
-            self.virtual_size = size
-            refresh_scrollbars_now(self)
+        grow_virtual_size(self, Size(0, rows))
 
     def resized(self) -> None:
         layout = self.icicle
