@@ -94,7 +94,7 @@ class IcicleChart(CachedLinesView, can_focus=True):
     def _width(self) -> int:
         # A hidden chart has no width: keep the last one, so that showing it
         # again at the same size needs no new layout.
-        width = self.scrollable_content_region.width
+        width = self.inner_size.width
         if width > 0:
             self._last_width = width
         return width or self._last_width
@@ -120,7 +120,7 @@ class IcicleChart(CachedLinesView, can_focus=True):
         layout = self.icicle
         if layout is None:
             return
-        bottom = int(self.scroll_y) + max(1, self.scrollable_content_region.height)
+        bottom = int(self.scroll_y) + max(1, self.inner_size.height)
         layout.ensure(bottom)
         rows = layout.rows_built + (0 if layout.complete else 1)
         grow_virtual_size(self, Size(0, rows))
@@ -220,7 +220,7 @@ class IcicleChart(CachedLinesView, can_focus=True):
             self.post_message(FunctionHighlighted(self.session, block.fid))
 
     def scroll_to_block(self, block: Block) -> None:
-        height = max(1, self.scrollable_content_region.height)
+        height = max(1, self.inner_size.height)
         top = int(self.scroll_y)
         if block.row < top:
             self.scroll_to(y=block.row, animate=False, immediate=True)
