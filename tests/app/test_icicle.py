@@ -440,24 +440,3 @@ def test_delta_colours_deepen_with_the_change_and_unchanged_is_grey() -> None:
     assert delta_colour(0.1, 10.0, "16") == "bright_red"
     assert delta_colour(-1.0, 10.0, "16") == "green"
     assert delta_colour(1.0, 0.0) == f"color({SLOWER[-1]})"  # no total: any change is all of it
-
-
-async def test_the_first_resize_lays_out_before_the_chart_is_placed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The chart's place on screen (the compositor's map) may come after its first Resize.
-
-    Its blocks are laid out from its own size, which comes first: a chart
-    read from its place would stay blank until the next resize.
-    """
-    from textual.geometry import Region
-
-    monkeypatch.setattr(IcicleChart, "scrollable_content_region", property(lambda self: Region()))
-    app = TuiprofApp(make_profile(tmp_path, chain_stats(5)))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("g")
-        await pilot.pause()
-        chart = main_of(app).query_one(IcicleChart)
-        assert chart.icicle is not None and chart.icicle.width == 79
-        assert chart.cursor is not None
-        assert row_text(chart, 0).startswith("▏f")  # the selected function, full width

@@ -16,7 +16,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -75,18 +75,6 @@ class CachedLinesView(ScrollView):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self.clear_cache()
-
-    @property
-    def inner_size(self) -> Size:
-        """The size of the scrollable content, from the widget's own size.
-
-        ``scrollable_content_region`` reads the widget's place in the
-        compositor's map, which a widget just mounted may not have yet when
-        its first ``Resize`` is handled (then it is empty); the size itself
-        is set before that event is sent.
-        """
-        inner = Region(0, 0, *self.size).shrink(self.styles.gutter).shrink(self.scrollbar_gutter)
-        return inner.size
 
     def on_resize(self, event: events.Resize) -> None:
         # Textual sends a resize to every widget it shows again (a view

@@ -8,7 +8,6 @@ the block under the cursor and gives its figures.
 
 from __future__ import annotations
 
-import operator
 from typing import ClassVar
 
 from textual import events
@@ -27,7 +26,7 @@ from tuiprof.model.calltree import TreeNode
 from tuiprof.model.icicle import Block, DeltaOf, IcicleLayout
 from tuiprof.model.icicle_nav import heaviest_occurrence, zoom_out_tops
 from tuiprof.model.session import Session
-from tuiprof.views._textual_hacks import grow_virtual_size
+from tuiprof.views._textual_hacks import refresh_scrollbars_now
 from tuiprof.views.cursor_lines import CachedLinesView
 from tuiprof.views.icicle_paint import BlockPainter, Palette
 from tuiprof.views.icicle_status import IcicleStatus
@@ -94,7 +93,7 @@ class IcicleChart(CachedLinesView, can_focus=True):
     def _width(self) -> int:
         # A hidden chart has no width: keep the last one, so that showing it
         # again at the same size needs no new layout.
-        width = self.inner_size.width
+        width = self.scrollable_content_region.width
         if width > 0:
             self._last_width = width
         return width or self._last_width
@@ -120,21 +119,15 @@ class IcicleChart(CachedLinesView, can_focus=True):
         layout = self.icicle
         if layout is None:
             return
-        bottom = int(self.scroll_y) + max(1, self.inner_size.height)
+        bottom = int(self.scroll_y) + max(1, self.scrollable_content_region.height)
         layout.ensure(bottom)
         rows = layout.rows_built + (0 if layout.complete else 1)
-        grow_virtual_size(self, Size(0, rows))
+        size = Size(0, rows)
+        if size != self.virtual_size:
+            self.virtual_size = size
+            refresh_scrollbars_now(self)
 
     def resized(self) -> None:
-        layout = self.icicle
-        same_tops = layout is not None and len(layout.tops) == len(self.tops)
-        same_tops = same_tops and all(map(operator.is_, layout.tops, self.tops))  # type: ignore[union-attr]
-        if layout is not None and same_tops and layout.width == self._width():
-            # Only the height changed (the status line below grew or shrank):
-            # the blocks stay where they are, more or fewer rows are shown.
-            self._sync_height()
-            self.refresh()
-            return
         self.relayout()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
@@ -220,7 +213,7 @@ class IcicleChart(CachedLinesView, can_focus=True):
             self.post_message(FunctionHighlighted(self.session, block.fid))
 
     def scroll_to_block(self, block: Block) -> None:
-        height = max(1, self.inner_size.height)
+        height = max(1, self.scrollable_content_region.height)
         top = int(self.scroll_y)
         if block.row < top:
             self.scroll_to(y=block.row, animate=False, immediate=True)
@@ -330,8 +323,7 @@ class IcicleView(Vertical):
         chart = IcicleChart(session, delta=delta, id="icicle-chart")
         # Children given here are in the DOM as soon as the view is mounted, so
         # the chart can take the focus (and keys typed ahead) at once.
-        status = IcicleStatus(lines=2 if delta is None else 3, id="icicle-status")
-        super().__init__(chart, status, name=name, id=id, classes=classes)
+        super().__init__(chart, IcicleStatus(id="icicle-status"), name=name, id=id, classes=classes)
         self.session = session
         self.chart = chart
         """The blocks."""

@@ -23,31 +23,15 @@ if TYPE_CHECKING:
     from tuiprof.views.icicle import IcicleChart
 
 
-MAX_LINES = 5
-
-
 class IcicleStatus(Static):
     """The block under the cursor: its full name, file:line and figures."""
 
-    DEFAULT_CSS = f"""
-    IcicleStatus {{ height: auto; max-height: {MAX_LINES}; background: $panel; padding: 0 1; }}
+    DEFAULT_CSS = """
+    IcicleStatus { height: auto; max-height: 5; background: $panel; padding: 0 1; }
     """
 
-    def __init__(self, *, lines: int, id: str | None = None) -> None:
-        # As many blank lines as a status usually has, from the first layout on:
-        # the first block shown then needs no second layout of the screen.
-        super().__init__("\n" * (lines - 1), id=id)
-
     def show(self, chart: IcicleChart, block: Block | None) -> None:
-        self.update(status_text(chart.profile, chart, block), layout=False)
-        # The screen is laid out again only when the text needs another number
-        # of lines (a cursor move, or the first frame, otherwise pays for a layout).
-        region = self.content_region
-        if region.width > 0:
-            needed = self.get_content_height(region.size, self.app.size, region.width)
-            if min(needed, MAX_LINES) == region.height:
-                return
-        self.refresh(layout=True)
+        self.update(status_text(chart.profile, chart, block))
 
 
 def status_text(profile: Profile, chart: IcicleChart, block: Block | None) -> Text:
