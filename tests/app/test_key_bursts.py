@@ -27,7 +27,7 @@ from tuiprof.app import TuiprofApp
 from tuiprof.model.loaders import load_profile
 from tuiprof.screens.diff import DiffScreen
 from tuiprof.screens.main import MainScreen
-from tuiprof.views.keys_footer import shown_keys
+from tuiprof.views._textual_hacks import shown_keys
 
 CHARACTERS = {"enter": "\r", "tab": "\t", "space": " ", "slash": "/", "percent_sign": "%"}
 CHARACTERS["question_mark"] = "?"

@@ -35,6 +35,7 @@ from tuiprof.model.profile import Profile
 from tuiprof.model.session import FREEZE_ABOVE
 from tuiprof.model.table import FilterError
 from tuiprof.screens.views_screen import ViewsScreen
+from tuiprof.views._textual_hacks import KeysFooter
 from tuiprof.views.diff_edges import DiffEdgesView, EdgeDiffTable
 from tuiprof.views.diff_functions import DiffFilterInput
 from tuiprof.views.diff_registry import DIFF_VIEWS
@@ -42,7 +43,6 @@ from tuiprof.views.diff_source import DiffSourceView
 from tuiprof.views.diff_table import DiffTable
 from tuiprof.views.header import describe_rows
 from tuiprof.views.history_bar import DiffHistoryBar
-from tuiprof.views.keys_footer import KeysFooter
 
 SORT_COLUMNS: dict[str, DiffColumn] = {
     "ncalls": (Measure.NCALLS, Side.AFTER),

@@ -44,7 +44,7 @@ from tuiprof.export.request import (
 )
 from tuiprof.model.names import visible, visible_name
 from tuiprof.model.profile import Profile
-from tuiprof.views.keys_footer import KeysFooter
+from tuiprof.views._textual_hacks import KeysFooter
 
 FORMAT_TITLES = {
     ExportFormat.CALLGRIND: "callgrind (KCachegrind)",

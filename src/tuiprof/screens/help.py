@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from tuiprof.actions import bindings_for, help_sections, key_text
 from tuiprof.keymap import keymap_path
-from tuiprof.views.keys_footer import KeysFooter
+from tuiprof.views._textual_hacks import KeysFooter
 
 ESTIMATE_MARK = "~"
 """What the call tree puts before a figure it estimated."""

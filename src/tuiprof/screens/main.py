@@ -26,12 +26,12 @@ from tuiprof.model.profile import Profile
 from tuiprof.model.session import Hidden, Session
 from tuiprof.model.table import FilterError, SortKey
 from tuiprof.screens.views_screen import ViewsScreen
+from tuiprof.views._textual_hacks import KeysFooter
 from tuiprof.views.callers import EdgeTable
 from tuiprof.views.function_table import FunctionTable
 from tuiprof.views.functions_pane import FilterInput
 from tuiprof.views.header import StatusHeader
 from tuiprof.views.history_bar import HistoryBar
-from tuiprof.views.keys_footer import KeysFooter
 from tuiprof.views.registry import VIEWS
 from tuiprof.views.steps import StepDone, StepWorking
 
