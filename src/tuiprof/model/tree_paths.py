@@ -10,10 +10,10 @@ reached. Paths are simple, so each is a path the tree shows, with no
 ``↻`` node on it.
 
 A function can have 24,000 callers. Rather than pushing every caller of a
-function it settles, the search ranks them once, heaviest edge first (a
-C-level sort on the edges' cumulative times), and keeps one heap entry per
-settled function: its next caller in that order. A caller's key is looked
-up, and its edge's share worked out, only when the search reaches it.
+function it settles, the search ranks them heaviest edge first, only as far
+as it goes (:class:`Ranked`), and keeps one heap entry per settled function:
+its next caller in that order. A caller's key is looked up, and its edge's
+share worked out, only when the search reaches it.
 """
 
 from __future__ import annotations
