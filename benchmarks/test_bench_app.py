@@ -26,7 +26,7 @@ from measure import FIGURES, child_environment, fastest, record
 from stress import StressProfile
 from textual.css.query import NoMatches
 
-from tuiprof.model import Profile
+from tuiprof.model import Profile, marshal_decode
 
 app_module = pytest.importorskip("tuiprof.app", reason="tuiprof.app is not written yet")
 main_module = pytest.importorskip("tuiprof.screens.main", reason="the main screen is not written")
@@ -148,14 +148,37 @@ def driven(stress_profile: Profile) -> Iterator[DrivenApp]:
     driven.close()
 
 
+@pytest.fixture
+def supervised() -> Iterator[None]:
+    """Decoding as under the ``tuiprof`` command, whose supervisor is told each big file.
+
+    The command's program runs in a child its parent watches: the loading
+    thread decodes the file once, with ``marshal``, in the program itself.
+    """
+    marshal_decode.decode_in_process(lambda _path: True)
+    try:
+        yield
+    finally:
+        marshal_decode.decode_in_process(None)
+
+
 def test_first_paint_loading_from_file(
-    benchmark, stress: StressProfile, floor_seconds: float
+    benchmark, stress: StressProfile, floor_seconds: float, supervised: None
 ) -> None:
     """``tuiprof FILE``: the app starts, loads in its thread, and shows rows."""
     seconds = first_paint(benchmark, lambda: TuiprofApp(paths=[str(stress.path)]))
     record(benchmark, "app: first paint with rows, from the file", seconds, "s")
     ratio = seconds / floor_seconds
     record(benchmark, "app: first paint / floor", ratio, "x", FIRST_PAINT_TARGET)
+
+
+def test_first_paint_loading_from_file_in_a_library_call(
+    benchmark, stress: StressProfile, floor_seconds: float
+) -> None:
+    """``TuiprofApp(paths=...)`` in a program of one's own: no supervisor watches it, so a
+    forked child decodes the file and hands it back in pieces (the screen keeps running)."""
+    seconds = first_paint(benchmark, lambda: TuiprofApp(paths=[str(stress.path)]))
+    record(benchmark, "app: first paint / floor, in a library call", seconds / floor_seconds, "x")
 
 
 def test_first_paint_loaded_profile(benchmark, stress_profile: Profile) -> None:

@@ -45,9 +45,12 @@ DECODE_DEATHS: dict[int, str] = {
 """What a death of the child while decoding says about the file."""
 
 RESET_TERMINAL = (
-    "\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l\x1b[?1049l\x1b[?25h"
+    "\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?1016l"
+    "\x1b[?1004l\x1b[?2004l\x1b[?2048l\x1b[<u\x1b[?7h\x1b[?1049l\x1b[?25h"
 )
-"""Mouse reports and bracketed paste off, the alternate screen left, the cursor shown."""
+"""What Textual's driver turns off when it stops: mouse, focus and resize reports,
+bracketed paste and the keyboard protocol off, line wrapping back on, the alternate
+screen left, the cursor shown."""
 
 
 def supervised(program: Callable[[], int]) -> int:

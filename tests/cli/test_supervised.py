@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tuiprof import launch
 from tuiprof.cli import main
 from tuiprof.model import load_profile, marshal_decode
 
@@ -153,14 +154,40 @@ def test_the_switch_decodes_big_files_directly_and_lifts_its_limits(
     )
 
 
-def test_the_switch_leaves_small_files_and_worker_threads_to_the_safe_path(
-    big_profile: Path, samples: Path, direct: Recorder
-) -> None:
+def test_the_switch_leaves_small_files_to_the_safe_reader(samples: Path, direct: Recorder) -> None:
     load_profile([str(samples / "taylor.prof")])
+    assert direct.told == []
+
+
+def test_worker_threads_decode_directly_one_at_a_time(big_profile: Path, direct: Recorder) -> None:
+    # The explorer's loading thread (a diff loads two at once): each decode
+    # lowers the process's limits and puts them back before the next starts.
+    limits = [resource.getrlimit(r) for r in (resource.RLIMIT_AS, resource.RLIMIT_CPU)]
+    loaded: list[object] = []
+    workers = [
+        threading.Thread(target=lambda: loaded.append(load_profile([str(big_profile)])))
+        for _ in range(3)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(loaded) == 3
+    assert direct.told == [str(big_profile), None] * 3
+    assert [resource.getrlimit(r) for r in (resource.RLIMIT_AS, resource.RLIMIT_CPU)] == limits
+
+
+def test_without_a_global_lock_worker_threads_take_the_forked_check(
+    big_profile: Path, direct: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A free-threaded interpreter would let the screen run under the decode's limits.
+    monkeypatch.setattr(sys, "_is_gil_enabled", lambda: False, raising=False)
     worker = threading.Thread(target=load_profile, args=([str(big_profile)],))
     worker.start()
     worker.join()
     assert direct.told == []
+    load_profile([str(big_profile)])  # the main thread still decodes directly
+    assert direct.told == [str(big_profile), None]
 
 
 def test_in_process_use_never_decodes_directly(big_profile: Path) -> None:
@@ -267,5 +294,53 @@ def test_a_crash_in_the_explorer_leaves_the_terminal_as_it_was(samples: Path) ->
             _, status = os.waitpid(pid, 0)
         os.close(terminal)
     assert os.waitstatus_to_exitcode(status) == -signal.SIGSEGV  # ended as the child did
-    assert shown.endswith(b"\x1b[?1049l\x1b[?25h")  # the parent left the alternate screen
+    assert shown.endswith(b"\x1b[?7h\x1b[?1049l\x1b[?25h")  # wrapping on, main screen back
+    assert lflag & termios.ICANON and lflag & termios.ECHO
+
+
+def test_a_big_crasher_loading_in_the_explorer_is_one_line_and_status_2(
+    tmp_path: Path,
+) -> None:
+    # Over 20 MB, the explorer opens its loading screen and decodes in its
+    # loading thread, in this process: marshal's crash ends the program, and
+    # the parent restores the terminal and names the file.
+    import pty
+    import select
+    import termios
+
+    path = tmp_path / "self-key.prof"
+    path.write_bytes(SELF_KEY + b"N" * (launch.BIG_INPUT_BYTES + 1))
+    pid, terminal = pty.fork()
+    if pid == 0:  # pragma: no cover - becomes the command
+        os.execv(sys.executable, [sys.executable, "-m", "tuiprof", str(path)])
+    shown = b""
+    done = 0
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if select.select([terminal], [], [], 0.2)[0]:
+                try:
+                    chunk = os.read(terminal, 65536)
+                except OSError:  # EIO: the command has ended
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+        lflag = termios.tcgetattr(terminal)[3]
+        deadline = time.monotonic() + 10
+        while not done and time.monotonic() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            time.sleep(0.05)
+    finally:
+        if not done:
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+        os.close(terminal)
+    assert os.waitstatus_to_exitcode(status) == 2
+    assert b"\x1b[?1049h" in shown  # the loading screen was up
+    restored, _, said = shown.rpartition(b"\x1b[?7h\x1b[?1049l\x1b[?25h")
+    assert restored
+    assert said.decode().strip().splitlines() == [
+        f"tuiprof: {path}: is not a valid pstats file (marshal crashed decoding it)"
+    ]
     assert lflag & termios.ICANON and lflag & termios.ECHO

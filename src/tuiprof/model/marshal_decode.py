@@ -11,15 +11,19 @@ Two decoders, one result:
   space and CPU time limited in proportion to the file's size. Only when it
   finished cleanly does this process run ``marshal.loads`` itself; beside a
   screen (a worker thread) the child hands the value back in pieces instead,
-  so that the screen keeps taking keys. A child that crashed, or that ``marshal``
-  refused (Python 2 codes, another Python's code objects), sends the file to
-  the safe reader, which says precisely what is wrong, or reads it.
+  so that the screen keeps taking keys (at about twice the cost). A child
+  that crashed, or that ``marshal`` refused (Python 2 codes, another
+  Python's code objects), sends the file to the safe reader, which says
+  precisely what is wrong, or reads it.
 
 A process that runs under tuiprof's supervisor (:mod:`tuiprof.supervise`, the
 command line) has a parent watching it: there, and only after
 :func:`decode_in_process` switched it on, a big file is decoded once, by
 ``marshal`` in the process itself, under the same limits, lifted again right
 after. A crash there ends the process, and the parent says which file did it.
+The explorer's loading thread decodes that way too: the screen stands still
+for the decode itself (``marshal`` holds the interpreter), about a second for
+a 300,000-function profile, and takes keys again for the checks after it.
 """
 
 from __future__ import annotations
@@ -29,10 +33,12 @@ import faulthandler
 import math
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from tuiprof.model.collector import collector_paused
 from tuiprof.model.marshal_child import (
     NO_MEMORY,
     OK,
@@ -56,6 +62,8 @@ Report = Callable[[str | None], bool]
 """Told the path before a decode in process and ``None`` after it; False if it cannot tell."""
 
 _report: Report | None = None
+_decoding_here = threading.Lock()
+"""Held by the one decode that has the process's limits lowered."""
 """Set by :func:`decode_in_process`; None: every big file goes through the forked check."""
 
 
@@ -88,24 +96,23 @@ def decode(data: bytes, path: str = "") -> Decoded:
     """
     # The one place the decoder is chosen. Only a supervised process decodes
     # untrusted bytes with marshal itself (a crash there is reported by the
-    # parent), and only in the main thread: the limits are the whole
-    # process's, and a worker thread (the explorer's load of a big file)
-    # shares the process with the screen.
+    # parent). The limits are the whole process's: a worker thread (the
+    # explorer's load of a big file) may decode here only while it holds the
+    # interpreter for the whole decode, so that no other thread runs under
+    # them, and one decode at a time sets and restores them.
     report = _report
-    if (
-        len(data) > SAFE_READER_LIMIT
-        and report is not None
-        and threading.current_thread() is threading.main_thread()
-        and report(path)
-    ):
-        try:
-            return _decode_here(data)
-        finally:
-            report(None)
+    if len(data) > SAFE_READER_LIMIT and report is not None and _may_decode_here():
+        with _decoding_here:
+            if report(path):
+                try:
+                    return _decode_here(data)
+                finally:
+                    report(None)
     if len(data) > SAFE_READER_LIMIT and hasattr(os, "fork"):
-        # Beside a screen (the explorer's loading thread) the child hands the
-        # value back in pieces, so the screen keeps running; elsewhere this
-        # process decodes the bytes the child found safe, once, at full speed.
+        # Beside a screen with no supervisor (the explorer's loading thread in
+        # a library call) the child hands the value back in pieces, so the
+        # screen keeps running; elsewhere this process decodes the bytes the
+        # child found safe, once, at full speed.
         beside_screen = threading.current_thread() is not threading.main_thread()
         verdict, value = decode_in_child(data, hand_back=beside_screen)
         if verdict == OK:
@@ -120,10 +127,23 @@ def decode(data: bytes, path: str = "") -> Decoded:
     return Decoded(decoded.value, decoded.python2, decoded.has_code)
 
 
+def _may_decode_here() -> bool:
+    """The main thread, or any thread of an interpreter with a global lock.
+
+    ``marshal.loads`` holds that lock from start to end, and with the
+    collector paused no finalizer can hand it to another thread: the screen
+    stands still (for about a second per 50 MB) while the limits apply.
+    """
+    if threading.current_thread() is threading.main_thread():
+        return True
+    gil_enabled = getattr(sys, "_is_gil_enabled", None)
+    return gil_enabled is None or bool(gil_enabled())
+
+
 def _decode_here(data: bytes) -> Decoded:
     """``marshal.loads`` in this process, limited; what it refuses goes to the safe reader."""
     try:
-        with _quiet_faults(), _limited(len(data)):
+        with _quiet_faults(), collector_paused(), _limited(len(data)):
             value = stdlib_loads(data)
     except EOFError:
         raise MarshalError("truncated", truncated=True) from None
