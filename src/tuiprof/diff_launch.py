@@ -21,10 +21,11 @@ def run_diff_screen(
     to the before side's source lookups only.
     """
     from tuiprof.app import TuiprofApp
+    from tuiprof.launch import run_to_the_end
 
     finders = (
         SourceFinder(diff.before.files, source_roots, path_maps),
         SourceFinder(diff.after.files, source_roots),
     )
-    status = TuiprofApp(diff=diff, diff_finders=finders).run()
+    status = run_to_the_end(TuiprofApp(diff=diff, diff_finders=finders))
     return status if isinstance(status, int) else 0

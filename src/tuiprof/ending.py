@@ -26,6 +26,11 @@ def end_without_freeing() -> None:
     _kept = []
 
 
+def ends_without_freeing() -> bool:
+    """Whether this process ends with :func:`os._exit` once it kept something."""
+    return _kept is not None
+
+
 def keep_until_exit(*objects: object) -> None:
     """Keep ``objects`` alive until the process ends, when it ends without freeing."""
     if _kept is not None:

@@ -12,15 +12,20 @@ inside the app (Textual prints its traceback) gives exit status 1, never 0.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from tuiprof.ending import ends_without_freeing, keep_until_exit
+from tuiprof.export.atomic import exports_in_progress
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.marshal_child import stop_children
 from tuiprof.model.source import check_source_roots, parse_path_maps
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from tuiprof.record.recording import Recording
 
 BIG_INPUT_BYTES = 20 * 1024 * 1024
@@ -82,7 +87,7 @@ def run_explorer(options: argparse.Namespace, *, recording: Recording | None = N
         recording=recording,
     )
     try:
-        status = app.run()
+        status = run_to_the_end(app)
     finally:
         # Quit while a big file was still decoding: its child is not waited for.
         stop_children()
@@ -92,6 +97,26 @@ def run_explorer(options: argparse.Namespace, *, recording: Recording | None = N
             raise error
         raise ProfileError(", ".join(paths), f"cannot be loaded: {error}")
     return exit_status(status, app.return_code)
+
+
+def run_to_the_end(app: App[int]) -> object:
+    """``app.run()``; under the command, without waiting for its threads at the end.
+
+    ``asyncio.run`` waits for every thread of the loop's executor, so quitting
+    while a big file loads or the warm-up indexes the call graph took seconds
+    after the screen had gone. The command runs the app on a loop of its own
+    and ends with :func:`os._exit` (:mod:`tuiprof.ending`): only an export still
+    being written is waited for, so that it lands whole.
+    """
+    if not ends_without_freeing():
+        return app.run()
+    loop = asyncio.new_event_loop()
+    try:
+        return app.run(loop=loop)
+    finally:
+        if exports_in_progress():
+            loop.run_until_complete(loop.shutdown_default_executor())
+        keep_until_exit(app, loop)
 
 
 def exit_status(result: object, return_code: int | None) -> int:

@@ -19,7 +19,7 @@ import os
 import signal
 import stat
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import BinaryIO, TextIO
@@ -157,6 +157,26 @@ _live_temps: set[Path] = set()
 A plain set, no lock: the signal handler runs between bytecodes of the main
 thread, which may be holding any lock, and ``add``, ``discard`` and ``tuple``
 of a set are atomic."""
+
+
+_running: set[object] = set()
+"""One token per export being made (:func:`export_running`), from its checks to its rename."""
+
+
+@contextlib.contextmanager
+def export_running() -> Iterator[None]:
+    """Mark an export as being made while the block runs (:func:`exports_in_progress`)."""
+    token = object()
+    _running.add(token)
+    try:
+        yield
+    finally:
+        _running.discard(token)
+
+
+def exports_in_progress() -> bool:
+    """Whether an export is being made or written now: the command waits for it at its end."""
+    return bool(_running or _live_temps)
 
 
 def _name_max(folder: Path) -> int:

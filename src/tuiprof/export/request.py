@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from tuiprof.export.atomic import ExportError, check_target, write_bytes_atomic, write_text_atomic
+from tuiprof.export.atomic import (
+    ExportError,
+    check_target,
+    export_running,
+    write_bytes_atomic,
+    write_text_atomic,
+)
 from tuiprof.export.callgrind import write_callgrind
 from tuiprof.export.dot import DEFAULT_EDGE_THRESHOLD, DEFAULT_NODE_THRESHOLD, write_dot
 from tuiprof.export.graphviz import INSTALL_HINT, find_dot, render
@@ -146,6 +152,11 @@ def export_profile(profile: Profile, request: ExportRequest) -> ExportResult:
     caller records that fails (:meth:`Profile.check_edges`), are reported as
     an :class:`ExportError` too, so callers catch one thing.
     """
+    with export_running():  # the command waits for it if the user quits meanwhile
+        return _export_profile(profile, request)
+
+
+def _export_profile(profile: Profile, request: ExportRequest) -> ExportResult:
     path = request.path
     inputs = profile.files
     check_target(path, force=request.force, inputs=inputs)
