@@ -8,13 +8,13 @@ the load stays close to the cost of ``marshal.loads`` itself.
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import CodeType
 from typing import Any
 
 from tuiprof.model.edges import (
-    COUNT_LIMIT,
     LINE_LIMIT,
     LINE_PROBLEM,
     TIME_LIMIT,
@@ -170,44 +170,45 @@ def _as_text(path: str, part: object, python2: bool) -> str:
     raise not_pstats_shape(path)
 
 
-def _has_bools(*columns: Sequence[object]) -> bool:
-    """Whether a count is True or False: ``sum`` takes them for the ints they are."""
-    return any(bool in set(map(type, column)) for column in columns)
+def _only(kinds: set[type], *columns: Sequence[object]) -> bool:
+    """Whether every item of ``columns`` is exactly of one of ``kinds`` (no bool for an int)."""
+    return all(set(map(type, column)) <= kinds for column in columns)
 
 
 def _checked_part(path: str, stats: RawStats, columns: Columns, warnings: list[str]) -> PstatsPart:
     """Check the functions' own numbers; their sums are the profile's totals anyway.
 
-    A sum does the work of a type check: a float among the counts makes the
-    sum a float, a non-number makes it raise, a NaN or infinity stays in it,
-    and an integer too big for a float overflows.
+    One pass per column checks the types (``bool`` is an ``int`` to ``sum``);
+    the ranges are checked on ``array`` copies (a count that does not fit in
+    64 bits overflows the conversion), whose minima and maxima need no
+    object per item.
     """
     cc, nc, tt, ct, _callers = columns  # the callers are check_callers' job
-    try:
-        calls = sum(nc)
-        primitive = sum(cc)
-    except TypeError:
-        raise ProfileError(path, "has call counts that are not integers") from None
-    if type(calls) is not int or type(primitive) is not int or _has_bools(nc, cc):
+    if not _only({int}, nc, cc):
         raise ProfileError(path, "has call counts that are not integers")
-    if nc and not (min(min(nc), min(cc)) >= -COUNT_LIMIT and max(max(nc), max(cc)) < COUNT_LIMIT):
-        raise ProfileError(path, "has call counts too large to be real (2**63 or more)")
+    try:
+        counts = array("q", nc), array("q", cc)
+    except OverflowError:
+        raise ProfileError(path, "has call counts too large to be real (2**63 or more)") from None
+    del counts
+    calls, primitive = sum(nc), sum(cc)
+    if not _only({float, int}, tt, ct):
+        raise ProfileError(path, "has times that are not numbers")
     try:
         total_time = sum_in_order(tt)  # pstats.Stats.total_tt
         check = total_time + sum(ct, 0.0)
-    except TypeError:
-        raise ProfileError(path, "has times that are not numbers") from None
     except OverflowError:
         raise ProfileError(path, "has times that are not finite numbers (too large)") from None
-    if type(check) is not float or type(total_time) not in (int, float) or _has_bools(tt, ct):
-        raise ProfileError(path, "has times that are not numbers")
     if not math.isfinite(check):
         raise ProfileError(path, "has times that are not finite numbers (NaN or infinity)")
-    if tt and not (min(min(tt), min(ct)) >= -TIME_LIMIT and max(max(tt), max(ct)) <= TIME_LIMIT):
-        raise ProfileError(path, TIME_PROBLEM)
-    if tt and (min(tt) < 0 or min(ct) < 0):
-        warnings.append(
-            f"{path}: some times are negative (the profile module's calibration "
-            "can cause this); they are shown as recorded"
-        )
+    if tt:
+        own, cumulative = array("d", tt), array("d", ct)
+        lowest = min(min(own), min(cumulative))
+        if not (lowest >= -TIME_LIMIT and max(max(own), max(cumulative)) <= TIME_LIMIT):
+            raise ProfileError(path, TIME_PROBLEM)
+        if lowest < 0:
+            warnings.append(
+                f"{path}: some times are negative (the profile module's calibration "
+                "can cause this); they are shown as recorded"
+            )
     return PstatsPart(stats, columns, total_time, calls, primitive, warnings, False)
