@@ -19,6 +19,7 @@ import pytest
 
 from tests.model.test_loaders_marshal import HUGE_TUPLE, SELF_KEY, colliding_keys
 from tuiprof.model import ProfileError, load_profile
+from tuiprof.model.edges import CHUNK
 
 resource = pytest.importorskip("resource")
 
@@ -108,6 +109,39 @@ BAD_PSTATS: dict[str, tuple[Any, str]] = {
 @pytest.mark.parametrize("name", list(BAD_PSTATS))
 def test_numbers_and_keys_are_checked_once_at_load(tmp_path: Path, name: str) -> None:
     stats, problem = BAD_PSTATS[name]
+    assert problem in refused(write(tmp_path, "bad.prof", marshal.dumps(stats)))
+
+
+MARSHAL_DECODED_PROBLEM = {
+    "line 2**200": "line numbers",
+    "caller line 2**200": "line numbers",
+    "caller key of complex": "caller",
+    "caller key of a frozenset": "caller",
+}
+"""What the checks say where the safe reader (small files only) refuses a value itself."""
+
+
+@pytest.mark.parametrize("name", list(BAD_PSTATS))
+def test_a_bad_number_or_key_after_many_good_ones_is_found(tmp_path: Path, name: str) -> None:
+    """The checks run a chunk of functions at a time: the last chunk is checked too.
+
+    The file is big enough to be decoded by ``marshal`` (not the safe reader).
+    """
+    bad, problem = BAD_PSTATS[name]
+    problem = MARSHAL_DECODED_PROBLEM.get(name, problem)
+    good = 2 * CHUNK + 7
+    stats: dict[Any, Any] = {
+        ("good.py", i, f"g{i}"): (
+            1,
+            1,
+            0.5,
+            1.0,
+            {("good.py", i + 1, f"g{i + 1}"): (1, 1, 0.5, 1.0)},
+        )
+        for i in range(1, good + 1)
+    }
+    stats.update(bad)
+    assert list(stats)[-1] == next(iter(bad))
     assert problem in refused(write(tmp_path, "bad.prof", marshal.dumps(stats)))
 
 
