@@ -11,6 +11,14 @@ the child dies of a crash or a limit while decoding, the parent puts the
 terminal back as it was (the child may have been showing the explorer) and
 prints the usual one line naming the file, with exit status 2; otherwise it
 ends as the child ended.
+
+``marshal.loads`` holds the interpreter until it returns, so no signal
+handler of the child runs during a decode: a Ctrl+C (or ``SIGTERM``,
+``SIGHUP``) then makes the parent end the child at once, and end as an
+interrupted command does (status 130 for Ctrl+C). In the explorer, whose
+terminal sends no signals (raw mode), the child lets the terminal turn Ctrl+C
+into ``SIGINT`` again for the time of each decode, since the screen cannot
+take keys meanwhile.
 """
 
 from __future__ import annotations
@@ -86,13 +94,15 @@ def supervised(program: Callable[[], int]) -> int:
     if hasattr(signal, "sigtimedwait"):
         # The signals stay blocked and are taken one by one, each with its sender
         # (a blocked signal is kept pending even when ignored).
-        take_signal = _take_signals(pid, tuple(handled))
+        take_signal = _take_signals(tuple(handled))
     else:  # pragma: no cover - platforms without sigtimedwait: handlers only
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     try:
-        status, decoding = _wait(pid, read_end, take_signal)
+        status, decoding, interrupt = _wait(pid, read_end, take_signal)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    if interrupt is not None:
+        return _end_interrupted(interrupt, terminal)
     return _end_as(status, decoding, terminal)
 
 
@@ -106,33 +116,88 @@ SI_KERNEL = 0x80
 """``si_code`` of a signal the kernel sent: the terminal's Ctrl+C or Ctrl+\\ among them."""
 
 
-def _take_signals(pid: int, handled: tuple[int, ...]) -> Callable[[float], None]:
-    """Waits up to a timeout for one blocked signal and passes it on as :data:`FORWARDED`
-    says; Ctrl+C from the terminal reached the child already, ``kill -INT`` did not."""
+TakeSignal = Callable[[float], "signal.struct_siginfo | None"]
 
-    def take(timeout: float) -> None:
-        info = signal.sigtimedwait(handled, timeout)
-        if info is None:
-            return
-        if info.si_signo in FORWARDED or info.si_code != SI_KERNEL:
-            _pass_on(pid, info.si_signo)
+
+def _take_signals(handled: tuple[int, ...]) -> TakeSignal:
+    """Waits up to a timeout for one blocked signal; what it was and who sent it."""
+
+    def take(timeout: float) -> signal.struct_siginfo | None:
+        return signal.sigtimedwait(handled, timeout)
 
     return take
 
 
+def _handle(pid: int, info: signal.struct_siginfo, decoding: bool) -> int | None:
+    """Act on a signal the parent took; the signal if it ended the child (a decode's).
+
+    Passed on as :data:`FORWARDED` says: Ctrl+C from the terminal reached the
+    child already, ``kill -INT`` did not. During a decode the child cannot take
+    any of them: it is ended at once.
+    """
+    if decoding:
+        _pass_on(pid, signal.SIGKILL)
+        return info.si_signo
+    if info.si_signo in FORWARDED or info.si_code != SI_KERNEL:
+        _pass_on(pid, info.si_signo)
+    return None
+
+
 class _Reporter:
-    """The child's side of the pipe: the path before a decode, an empty record after."""
+    """The child's side of the pipe: the path before a decode, an empty record after.
+
+    For the time of a decode, a terminal in raw mode (the explorer's) turns
+    Ctrl+C into ``SIGINT`` again, which the parent takes.
+    """
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
+        self._signals_on = False
 
     def __call__(self, path: str | None) -> bool:
         record = b"" if path is None else os.fsencode(path) or b"?"
+        if path is not None:
+            self._signals_on = _terminal_signals_on()
         try:
             os.write(self.fd, record + b"\0")
         except OSError:  # no parent listening: the decoder takes its safe path
+            ok = False
+        else:
+            ok = True
+        if path is None or not ok:
+            _terminal_signals_off(self._signals_on)
+            self._signals_on = False
+        return ok
+
+
+def _terminal_signals_on() -> bool:
+    """Let the terminal send signals for its keys, if it is in raw mode; whether it was."""
+    try:
+        import termios
+
+        if not os.isatty(0):
             return False
-        return True
+        attributes = termios.tcgetattr(0)
+        if attributes[3] & termios.ISIG:
+            return False
+        attributes[3] |= termios.ISIG
+        termios.tcsetattr(0, termios.TCSANOW, attributes)
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+def _terminal_signals_off(turned_on: bool) -> None:
+    if not turned_on:
+        return
+    try:
+        import termios
+
+        attributes = termios.tcgetattr(0)
+        attributes[3] &= ~termios.ISIG
+        termios.tcsetattr(0, termios.TCSANOW, attributes)
+    except (ImportError, OSError):
+        pass
 
 
 def _pass_on(pid: int, signum: int) -> None:
@@ -140,20 +205,21 @@ def _pass_on(pid: int, signum: int) -> None:
         os.kill(pid, signum)
 
 
-def _wait(
-    pid: int, read_end: int, take_signal: Callable[[float], None] | None
-) -> tuple[int, bytes]:
-    """The child's wait status, and the path it was decoding when it ended (or b"").
+def _wait(pid: int, read_end: int, take_signal: TakeSignal | None) -> tuple[int, bytes, int | None]:
+    """The child's wait status, the path it was decoding when it ended (or b""), and
+    the signal that made the parent end it during a decode (or None).
 
     ``take_signal(timeout)`` waits for a signal meanwhile (None: handlers do).
     """
     current = carry = b""
     status: int | None = None
+    interrupt: int | None = None
     with os.fdopen(read_end, "rb", buffering=0) as pipe:
         while status is None:
             # The pipe ends with the child, unless a process it forked holds it.
+            info = None
             if take_signal is not None:
-                take_signal(0.05)
+                info = take_signal(0.05)
                 ready, _, _ = select.select([pipe], [], [], 0)
             else:  # pragma: no cover - platforms without sigtimedwait
                 ready, _, _ = select.select([pipe], [], [], 0.5)
@@ -164,13 +230,27 @@ def _wait(
                 *records, carry = (carry + chunk).split(b"\0")
                 if records:
                     current = records[-1]
-            else:
+            if info is not None and interrupt is None:
+                # Read the pipe first: whether the child is decoding decides.
+                interrupt = _handle(pid, info, bool(current))
+            if not ready:
                 done, found = os.waitpid(pid, os.WNOHANG)
                 if done:
                     status = found
         if status is None:
             _, status = os.waitpid(pid, 0)
-    return status, current
+    return status, current, interrupt
+
+
+def _end_interrupted(signum: int, terminal: object) -> int:
+    """End as the child would have, had it taken ``signum`` during its decode."""
+    _restore_terminal(terminal)
+    if signum in IGNORED:  # Ctrl+C or Ctrl+\: as the program ends on KeyboardInterrupt
+        return 130
+    with contextlib.suppress(OSError, ValueError):
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+    return 128 + signum
 
 
 def _end_as(status: int, decoding: bytes, terminal: object) -> int:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.model.test_loaders_marshal import colliding_keys
 from tuiprof import launch
 from tuiprof.cli import main
 from tuiprof.model import load_profile, marshal_decode
@@ -344,3 +345,107 @@ def test_a_big_crasher_loading_in_the_explorer_is_one_line_and_status_2(
         f"tuiprof: {path}: is not a valid pstats file (marshal crashed decoding it)"
     ]
     assert lflag & termios.ICANON and lflag & termios.ECHO
+
+
+def _decoding_child(parent: int, deadline: float) -> int:
+    """The supervised child of ``parent``, once it has spent a second and a half of CPU.
+
+    Start-up takes a tenth of that: the child is inside ``marshal.loads`` then,
+    decoding keys that share one hash (which takes minutes, up to its CPU limit).
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            with open(f"/proc/{parent}/task/{parent}/children") as children:
+                child = int(children.read().split()[0])
+            with open(f"/proc/{child}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+            if (int(fields[11]) + int(fields[12])) / ticks >= 1.5:
+                return child
+        time.sleep(0.05)
+    raise AssertionError("the child never got far into its decode")
+
+
+needs_proc = pytest.mark.skipif(
+    not os.path.exists("/proc/self/task"), reason="finds the child through /proc"
+)
+
+
+@needs_proc
+def test_ctrl_c_during_a_decode_ends_the_command_at_once(tmp_path: Path) -> None:
+    # marshal holds the interpreter until it returns, so the child's own handler
+    # would run only after its decode (here: at its CPU limit, 12 s of CPU away).
+    path = tmp_path / "colliding.prof"
+    path.write_bytes(colliding_keys(200_000))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tuiprof", "stats", str(path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _decoding_child(process.pid, time.monotonic() + 60)
+        os.killpg(process.pid, signal.SIGINT)  # as the terminal sends Ctrl+C
+        sent = time.monotonic()
+        _, err = process.communicate(timeout=30)
+        took = time.monotonic() - sent
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert (process.returncode, err) == (130, "")
+    assert took < 5
+
+
+@needs_proc
+def test_ctrl_c_in_the_explorer_during_a_big_decode_ends_it_at_once(tmp_path: Path) -> None:
+    # Over 20 MB the loading screen is up, its terminal raw (Ctrl+C is a key, and
+    # the screen cannot take keys during the decode): the child lets the terminal
+    # send SIGINT for the time of the decode, and the parent ends it.
+    import pty
+    import select
+    import termios
+
+    path = tmp_path / "colliding.prof"
+    path.write_bytes(colliding_keys(320_000))
+    assert path.stat().st_size > launch.BIG_INPUT_BYTES
+    pid, terminal = pty.fork()
+    if pid == 0:  # pragma: no cover - becomes the command
+        os.execv(sys.executable, [sys.executable, "-m", "tuiprof", str(path)])
+    shown = b""
+    done = 0
+    took = float("inf")
+    try:
+        deadline = time.monotonic() + 60
+        while b"\x1b[?1049h" not in shown and time.monotonic() < deadline:
+            if select.select([terminal], [], [], 0.2)[0]:
+                shown += os.read(terminal, 65536)
+        _decoding_child(pid, deadline)
+        assert not termios.tcgetattr(terminal)[3] & termios.ICANON  # the screen is up, raw
+        os.write(terminal, b"\x03")
+        sent = time.monotonic()
+        while time.monotonic() < sent + 30:
+            if select.select([terminal], [], [], 0.2)[0]:
+                try:
+                    chunk = os.read(terminal, 65536)
+                except OSError:  # EIO: the command has ended
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+        while not done and time.monotonic() < sent + 30:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            time.sleep(0.02)
+        took = time.monotonic() - sent
+        lflag = termios.tcgetattr(terminal)[3]
+    finally:
+        if not done:
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+        os.close(terminal)
+    assert os.waitstatus_to_exitcode(status) == 130
+    assert took < 5
+    assert shown.endswith(b"\x1b[?7h\x1b[?1049l\x1b[?25h")  # main screen back
+    assert lflag & termios.ICANON and lflag & termios.ECHO and lflag & termios.ISIG
