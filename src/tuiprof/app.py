@@ -37,6 +37,7 @@ from tuiprof.model.source import SourceFinder
 from tuiprof.screens.diff import DiffScreen
 from tuiprof.screens.help import HelpScreen
 from tuiprof.screens.main import MainScreen
+from tuiprof.supervise import quit_key_during_decodes
 
 if TYPE_CHECKING:
     from tuiprof.record.recording import Recording
@@ -134,6 +135,8 @@ class TuiprofApp(App[int]):
 
     def on_mount(self) -> None:
         self._apply_keymap()
+        # A decode holds the screen still: the terminal sends this key as a signal then.
+        quit_key_during_decodes(self._quit_keys)
         if self.diff is not None:
             self.push_screen(DiffScreen(DiffSession(self.diff, self._diff_finders)))
         elif self.profile is not None:

@@ -18,7 +18,8 @@ handler of the child runs during a decode: a Ctrl+C (or ``SIGTERM``,
 interrupted command does (status 130 for Ctrl+C). In the explorer, whose
 terminal sends no signals (raw mode), the child lets the terminal turn Ctrl+C
 into ``SIGINT`` again for the time of each decode, since the screen cannot
-take keys meanwhile.
+take keys meanwhile, and its quit key (``q``) into ``SIGQUIT``: the parent
+then ends the child and ends as the explorer quits, with status 0.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ import os
 import select
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from tuiprof.model import marshal_decode
 from tuiprof.model.names import visible
@@ -59,6 +61,34 @@ RESET_TERMINAL = (
 """What Textual's driver turns off when it stops: mouse, focus and resize reports,
 bracketed paste and the keyboard protocol off, line wrapping back on, the alternate
 screen left, the cursor shown."""
+
+
+QUIT = "q"
+"""A decode's record for a decode beside the explorer: its quit key ends the command."""
+PLAIN = "d"
+"""A decode's record for any other decode."""
+
+_quit_char: bytes | None = None
+"""The terminal character of the explorer's quit key, once the explorer runs."""
+
+
+def quit_key_during_decodes(keys: Iterable[str]) -> None:
+    """The explorer's quit keys (Textual's names): the first one the terminal can send
+    as one character quits during a decode too."""
+    global _quit_char
+    chars = [_terminal_char(key) for key in sorted(keys, key=lambda key: (len(key), key))]
+    # Ctrl+C is the terminal's interrupt character already.
+    _quit_char = next((char for char in chars if char not in (None, b"\x03")), None)
+
+
+def _terminal_char(key: str) -> bytes | None:
+    """The one character a terminal sends for ``key`` ("q", "ctrl+q"), if it is one."""
+    if len(key) == 1 and key.isprintable() and key.isascii():
+        return key.encode()
+    modifier, _, letter = key.partition("+")
+    if modifier == "ctrl" and len(letter) == 1 and letter.isascii() and letter.isalpha():
+        return bytes([ord(letter.upper()) - 64])
+    return None
 
 
 def supervised(program: Callable[[], int]) -> int:
@@ -98,12 +128,31 @@ def supervised(program: Callable[[], int]) -> int:
     else:  # pragma: no cover - platforms without sigtimedwait: handlers only
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     try:
-        status, decoding, interrupt = _wait(pid, read_end, take_signal)
+        status, decoding, interrupt, explorer = _wait(pid, read_end, take_signal)
     finally:
+        _drop_pending(handled)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    if interrupt is None and explorer and _died_of(status, signal.SIGQUIT):
+        # The quit key as a decode ended: the explorer's terminal sends no
+        # SIGQUIT but during a decode.
+        interrupt = QUITTING
     if interrupt is not None:
         return _end_interrupted(interrupt, terminal)
     return _end_as(status, decoding, terminal)
+
+
+def _died_of(status: int, signum: int) -> bool:
+    return os.WIFSIGNALED(status) and os.WTERMSIG(status) == signum
+
+
+def _drop_pending(handled: Iterable[int]) -> None:
+    """Take the signals left pending (the quit key reached the child as well)."""
+    if not hasattr(signal, "sigtimedwait"):  # pragma: no cover
+        return
+    with contextlib.suppress(OSError):
+        signals = tuple(handled)
+        while signal.sigtimedwait(signals, 0) is not None:
+            pass
 
 
 def _interrupt_once(_signum: int, _frame: object) -> None:
@@ -128,8 +177,13 @@ def _take_signals(handled: tuple[int, ...]) -> TakeSignal:
     return take
 
 
-def _handle(pid: int, info: signal.struct_siginfo, decoding: bool) -> int | None:
-    """Act on a signal the parent took; the signal if it ended the child (a decode's).
+QUITTING = 0
+"""What :func:`_handle` returns for the explorer's quit key during a decode."""
+
+
+def _handle(pid: int, info: signal.struct_siginfo, decoding: bytes) -> int | None:
+    """Act on a signal the parent took; the signal if it ended the child (a decode's),
+    or :data:`QUITTING` for the explorer's quit key.
 
     Passed on as :data:`FORWARDED` says: Ctrl+C from the terminal reached the
     child already, ``kill -INT`` did not. During a decode the child cannot take
@@ -137,6 +191,8 @@ def _handle(pid: int, info: signal.struct_siginfo, decoding: bool) -> int | None
     """
     if decoding:
         _pass_on(pid, signal.SIGKILL)
+        if info.si_signo in IGNORED and decoding.startswith(QUIT.encode()):
+            return QUITTING  # the explorer's quit key, or its Ctrl+C
         return info.si_signo
     if info.si_signo in FORWARDED or info.si_code != SI_KERNEL:
         _pass_on(pid, info.si_signo)
@@ -144,58 +200,70 @@ def _handle(pid: int, info: signal.struct_siginfo, decoding: bool) -> int | None
 
 
 class _Reporter:
-    """The child's side of the pipe: the path before a decode, an empty record after.
+    """The child's side of the pipe: a kind and the path before a decode, an empty
+    record after.
 
     For the time of a decode, a terminal in raw mode (the explorer's) turns
-    Ctrl+C into ``SIGINT`` again, which the parent takes.
+    Ctrl+C into ``SIGINT`` again and the quit key into ``SIGQUIT``, which the
+    parent takes; Ctrl+Z stays a key.
     """
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
-        self._signals_on = False
+        self._saved: list[Any] | None = None
 
     def __call__(self, path: str | None) -> bool:
-        record = b"" if path is None else os.fsencode(path) or b"?"
-        if path is not None:
-            self._signals_on = _terminal_signals_on()
+        if path is None:
+            record = b""
+        else:
+            self._saved = _terminal_signals_on(_quit_char)
+            kind = QUIT if self._saved is not None and _quit_char is not None else PLAIN
+            record = kind.encode() + (os.fsencode(path) or b"?")
+        if path is None:
+            # Before the record: a key the terminal turned into a signal comes
+            # while the parent still knows that the child is decoding.
+            _terminal_signals_off(self._saved)
+            self._saved = None
         try:
             os.write(self.fd, record + b"\0")
         except OSError:  # no parent listening: the decoder takes its safe path
-            ok = False
-        else:
-            ok = True
-        if path is None or not ok:
-            _terminal_signals_off(self._signals_on)
-            self._signals_on = False
-        return ok
+            _terminal_signals_off(self._saved)
+            self._saved = None
+            return False
+        return True
 
 
-def _terminal_signals_on() -> bool:
-    """Let the terminal send signals for its keys, if it is in raw mode; whether it was."""
+def _terminal_signals_on(quit_char: bytes | None) -> list[Any] | None:
+    """Let a terminal in raw mode send signals for Ctrl+C and ``quit_char``; its
+    attributes as they were, or None if nothing changed."""
     try:
         import termios
 
         if not os.isatty(0):
-            return False
+            return None
+        saved = termios.tcgetattr(0)
+        if saved[3] & termios.ISIG:
+            return None
         attributes = termios.tcgetattr(0)
-        if attributes[3] & termios.ISIG:
-            return False
         attributes[3] |= termios.ISIG
+        chars = attributes[6]
+        disabled = os.fpathconf(0, "PC_VDISABLE")
+        chars[termios.VINTR] = b"\x03"
+        chars[termios.VQUIT] = quit_char if quit_char is not None else bytes([disabled])
+        chars[termios.VSUSP] = bytes([disabled])
         termios.tcsetattr(0, termios.TCSANOW, attributes)
-    except (ImportError, OSError):
-        return False
-    return True
+    except (ImportError, OSError, ValueError):
+        return None
+    return saved
 
 
-def _terminal_signals_off(turned_on: bool) -> None:
-    if not turned_on:
+def _terminal_signals_off(saved: list[Any] | None) -> None:
+    if saved is None:
         return
     try:
         import termios
 
-        attributes = termios.tcgetattr(0)
-        attributes[3] &= ~termios.ISIG
-        termios.tcsetattr(0, termios.TCSANOW, attributes)
+        termios.tcsetattr(0, termios.TCSANOW, saved)
     except (ImportError, OSError):
         pass
 
@@ -205,15 +273,19 @@ def _pass_on(pid: int, signum: int) -> None:
         os.kill(pid, signum)
 
 
-def _wait(pid: int, read_end: int, take_signal: TakeSignal | None) -> tuple[int, bytes, int | None]:
-    """The child's wait status, the path it was decoding when it ended (or b""), and
-    the signal that made the parent end it during a decode (or None).
+def _wait(
+    pid: int, read_end: int, take_signal: TakeSignal | None
+) -> tuple[int, bytes, int | None, bool]:
+    """The child's wait status, the record of the decode it was in when it ended (or
+    b""), the signal that made the parent end it during a decode (or None), and
+    whether it decoded beside the explorer.
 
     ``take_signal(timeout)`` waits for a signal meanwhile (None: handlers do).
     """
     current = carry = b""
     status: int | None = None
     interrupt: int | None = None
+    explorer = False
     with os.fdopen(read_end, "rb", buffering=0) as pipe:
         while status is None:
             # The pipe ends with the child, unless a process it forked holds it.
@@ -230,21 +302,25 @@ def _wait(pid: int, read_end: int, take_signal: TakeSignal | None) -> tuple[int,
                 *records, carry = (carry + chunk).split(b"\0")
                 if records:
                     current = records[-1]
+                    explorer = explorer or any(r.startswith(QUIT.encode()) for r in records)
             if info is not None and interrupt is None:
                 # Read the pipe first: whether the child is decoding decides.
-                interrupt = _handle(pid, info, bool(current))
+                interrupt = _handle(pid, info, current)
             if not ready:
                 done, found = os.waitpid(pid, os.WNOHANG)
                 if done:
                     status = found
         if status is None:
             _, status = os.waitpid(pid, 0)
-    return status, current, interrupt
+    return status, current, interrupt, explorer
 
 
 def _end_interrupted(signum: int, terminal: object) -> int:
-    """End as the child would have, had it taken ``signum`` during its decode."""
+    """End as the child would have, had it taken ``signum`` during its decode
+    (:data:`QUITTING`: as the explorer quits)."""
     _restore_terminal(terminal)
+    if signum == QUITTING:
+        return 0
     if signum in IGNORED:  # Ctrl+C or Ctrl+\: as the program ends on KeyboardInterrupt
         return 130
     with contextlib.suppress(OSError, ValueError):
@@ -259,7 +335,7 @@ def _end_as(status: int, decoding: bytes, terminal: object) -> int:
     signum = os.WTERMSIG(status)
     _restore_terminal(terminal)
     if decoding and signum in DECODE_DEATHS:
-        path = visible(os.fsdecode(decoding))
+        path = visible(os.fsdecode(decoding[1:]))
         with contextlib.suppress(OSError):
             print(f"tuiprof: {path}: {DECODE_DEATHS[signum]}", file=sys.stderr)
         return EXIT_INPUT

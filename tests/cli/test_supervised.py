@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.model.test_loaders_marshal import colliding_keys
-from tuiprof import launch
+from tuiprof import launch, supervise
 from tuiprof.cli import main
 from tuiprof.model import load_profile, marshal_decode
 
@@ -400,10 +400,14 @@ def test_ctrl_c_during_a_decode_ends_the_command_at_once(tmp_path: Path) -> None
 
 
 @needs_proc
-def test_ctrl_c_in_the_explorer_during_a_big_decode_ends_it_at_once(tmp_path: Path) -> None:
-    # Over 20 MB the loading screen is up, its terminal raw (Ctrl+C is a key, and
-    # the screen cannot take keys during the decode): the child lets the terminal
-    # send SIGINT for the time of the decode, and the parent ends it.
+@pytest.mark.parametrize("key", [b"\x03", b"q"], ids=["ctrl+c", "q"])
+def test_quitting_the_explorer_during_a_big_decode_ends_it_at_once(
+    tmp_path: Path, key: bytes
+) -> None:
+    # Over 20 MB the loading screen is up, its terminal raw (Ctrl+C and q are
+    # keys, and the screen cannot take keys during the decode): the child lets
+    # the terminal send SIGINT and SIGQUIT for them for the time of the decode,
+    # and the parent ends it as the explorer quits.
     import pty
     import select
     import termios
@@ -424,7 +428,7 @@ def test_ctrl_c_in_the_explorer_during_a_big_decode_ends_it_at_once(tmp_path: Pa
                 shown += os.read(terminal, 65536)
         _decoding_child(pid, deadline)
         assert not termios.tcgetattr(terminal)[3] & termios.ICANON  # the screen is up, raw
-        os.write(terminal, b"\x03")
+        os.write(terminal, key)
         sent = time.monotonic()
         while time.monotonic() < sent + 30:
             if select.select([terminal], [], [], 0.2)[0]:
@@ -445,7 +449,26 @@ def test_ctrl_c_in_the_explorer_during_a_big_decode_ends_it_at_once(tmp_path: Pa
             os.kill(pid, signal.SIGKILL)
             _, status = os.waitpid(pid, 0)
         os.close(terminal)
-    assert os.waitstatus_to_exitcode(status) == 130
+    assert os.waitstatus_to_exitcode(status) == 0
     assert took < 5
     assert shown.endswith(b"\x1b[?7h\x1b[?1049l\x1b[?25h")  # main screen back
     assert lflag & termios.ICANON and lflag & termios.ECHO and lflag & termios.ISIG
+
+
+@pytest.mark.parametrize(
+    ("keys", "char"),
+    [
+        ({"q", "ctrl+q", "ctrl+c"}, b"q"),
+        ({"ctrl+q", "ctrl+c", "escape"}, b"\x11"),
+        ({"ctrl+c", "f10"}, None),
+    ],
+)
+def test_the_quit_key_during_decodes_is_one_the_terminal_sends_as_one_character(
+    keys: set[str], char: bytes | None
+) -> None:
+    saved = supervise._quit_char
+    try:
+        supervise.quit_key_during_decodes(keys)
+        assert supervise._quit_char == char
+    finally:
+        supervise._quit_char = saved
