@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import gc
 import subprocess
 import sys
 import time
@@ -22,7 +23,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
 import pytest
-from measure import FIGURES, child_environment, fastest, record
+from measure import FIGURES, child_environment, fastest, load_floor, record
 from stress import StressProfile
 from textual.css.query import NoMatches
 
@@ -82,11 +83,22 @@ async def wait_for_frame(painted: list[float], timeout: float = 120.0) -> None:
         await asyncio.sleep(0.002)
 
 
-def first_paint(benchmark: Any, make_app: Callable[[], Any]) -> float:
-    """Seconds from making the app to its first frame with rows (one round)."""
+def first_paint(
+    benchmark: Any,
+    make_app: Callable[[], Any],
+    rounds: int = 1,
+    before: Callable[[], Any] | None = None,
+) -> float:
+    """Seconds from making the app to its first frame with rows (best of ``rounds``).
+
+    ``before`` runs, untimed, before each round.
+    """
     painted: list[float] = []
 
     async def session() -> None:
+        if before is not None:
+            before()
+        gc.collect()
         start = time.perf_counter()
         app = make_app()
         frame = time_first_frame_with_rows(app)
@@ -95,7 +107,7 @@ def first_paint(benchmark: Any, make_app: Callable[[], Any]) -> float:
             painted.append(frame[0] - start)
             await app.workers.wait_for_complete()
 
-    benchmark.pedantic(lambda: asyncio.run(session()), rounds=1, iterations=1)
+    benchmark.pedantic(lambda: asyncio.run(session()), rounds=rounds, iterations=1)
     return min(painted)
 
 
@@ -165,11 +177,26 @@ def supervised() -> Iterator[None]:
 def test_first_paint_loading_from_file(
     benchmark, stress: StressProfile, floor_seconds: float, supervised: None
 ) -> None:
-    """``tuiprof FILE``: the app starts, loads in its thread, and shows rows."""
-    seconds = first_paint(benchmark, lambda: TuiprofApp(paths=[str(stress.path)]))
+    """``tuiprof FILE``: the app starts, loads in its thread, and shows rows.
+
+    Each round is preceded by a round of the floor, so that the ratio compares
+    figures taken over the same minutes of a shared machine (as the load's does).
+    """
+    floors: list[float] = []
+
+    def floor_round() -> None:
+        start = time.perf_counter()
+        stats = load_floor(stress.path)
+        floors.append(time.perf_counter() - start)
+        del stats
+
+    make_app = lambda: TuiprofApp(paths=[str(stress.path)])  # noqa: E731
+    seconds = first_paint(benchmark, make_app, rounds=3, before=floor_round)
     record(benchmark, "app: first paint with rows, from the file", seconds, "s")
-    ratio = seconds / floor_seconds
+    record(benchmark, "load floor, in turn with the first paint", min(floors), "s")
+    ratio = seconds / min(floors)
     record(benchmark, "app: first paint / floor", ratio, "x", FIRST_PAINT_TARGET)
+    record(benchmark, "app: first paint / session floor", seconds / floor_seconds, "x")
 
 
 def test_first_paint_loading_from_file_in_a_library_call(
