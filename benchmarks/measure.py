@@ -68,6 +68,25 @@ def load_floor(path: Path) -> Any:
         gc.enable()
 
 
+class FloorRounds:
+    """Rounds of the load floor, each taken just before a round of a benchmark, so that
+    a ratio compares figures from the same minutes of a shared machine."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.seconds: list[float] = []
+
+    def __call__(self) -> None:
+        start = time.perf_counter()
+        stats = load_floor(self.path)
+        self.seconds.append(time.perf_counter() - start)
+        del stats
+
+    @property
+    def best(self) -> float:
+        return min(self.seconds)
+
+
 def best_of(
     function: Callable[[], Any], rounds: int, between: Callable[[], Any] | None = None
 ) -> float:

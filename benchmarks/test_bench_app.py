@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import gc
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
 import pytest
-from measure import FIGURES, child_environment, fastest, load_floor, record
+from measure import FIGURES, FloorRounds, child_environment, fastest, record
 from stress import StressProfile
 from textual.css.query import NoMatches
 
@@ -182,19 +183,12 @@ def test_first_paint_loading_from_file(
     Each round is preceded by a round of the floor, so that the ratio compares
     figures taken over the same minutes of a shared machine (as the load's does).
     """
-    floors: list[float] = []
-
-    def floor_round() -> None:
-        start = time.perf_counter()
-        stats = load_floor(stress.path)
-        floors.append(time.perf_counter() - start)
-        del stats
-
-    make_app = lambda: TuiprofApp(paths=[str(stress.path)])  # noqa: E731
-    seconds = first_paint(benchmark, make_app, rounds=3, before=floor_round)
+    floors = FloorRounds(stress.path)
+    make_app = functools.partial(TuiprofApp, paths=[str(stress.path)])
+    seconds = first_paint(benchmark, make_app, rounds=3, before=floors)
     record(benchmark, "app: first paint with rows, from the file", seconds, "s")
-    record(benchmark, "load floor, in turn with the first paint", min(floors), "s")
-    ratio = seconds / min(floors)
+    record(benchmark, "load floor, in turn with the first paint", floors.best, "s")
+    ratio = seconds / floors.best
     record(benchmark, "app: first paint / floor", ratio, "x", FIRST_PAINT_TARGET)
     record(benchmark, "app: first paint / session floor", seconds / floor_seconds, "x")
 

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from measure import (
     FIGURES,
+    FloorRounds,
     child_peak_kib,
     command_time,
     fastest,
@@ -59,24 +60,18 @@ def test_load_profile(benchmark, stress: StressProfile, floor_seconds: float) ->
     ratio compares figures taken over the same minutes of a shared machine:
     the best load over the best of those floors.
     """
-    floors: list[float] = []
-
-    def floor_round() -> None:
-        start = time.perf_counter()
-        stats = load_floor(stress.path)
-        floors.append(time.perf_counter() - start)
-        del stats
+    floors = FloorRounds(stress.path)
 
     load = functools.partial(load_profile, check_edges=False)
     marshal_decode.decode_in_process(lambda _path: True)
     try:
-        pedantic_fresh(benchmark, load, ([str(stress.path)],), rounds=5, before=floor_round)
+        pedantic_fresh(benchmark, load, ([str(stress.path)],), rounds=5, before=floors)
     finally:
         marshal_decode.decode_in_process(None)
     seconds = fastest(benchmark)
     record(benchmark, "tuiprof load", seconds, "s")
-    record(benchmark, "load floor, in turn with the load", min(floors), "s")
-    record(benchmark, "tuiprof load / floor", seconds / min(floors), "x", LOAD_TARGET)
+    record(benchmark, "load floor, in turn with the load", floors.best, "s")
+    record(benchmark, "tuiprof load / floor", seconds / floors.best, "x", LOAD_TARGET)
     record(benchmark, "tuiprof load / session floor", seconds / floor_seconds, "x")
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from measure import best_of, fastest, load_floor, record, run_quietly
+from measure import FloorRounds, best_of, fastest, record, run_quietly
 from real_profile import write_real_profile
 from stress import StressProfile
 from test_bench_app import DrivenApp, wait_for_rows
@@ -201,14 +201,11 @@ def test_tree_command(benchmark: Any, stress: StressProfile) -> None:
     """``tuiprof tree FILE --json`` in a pipe, as a user runs it (the supervised command,
     which decodes the file once), each round after a round of the floor."""
     command = [sys.executable, "-m", "tuiprof", "tree", str(stress.path), "--json"]
-    floors: list[float] = []
+    floors = FloorRounds(stress.path)
 
     def floor_round() -> tuple[tuple[()], dict[str, object]]:
         gc.collect()
-        start = time.perf_counter()
-        stats = load_floor(stress.path)
-        floors.append(time.perf_counter() - start)
-        del stats
+        floors()
         gc.collect()
         return (), {}
 
@@ -219,7 +216,7 @@ def test_tree_command(benchmark: Any, stress: StressProfile) -> None:
     benchmark.pedantic(run, setup=floor_round, rounds=2, iterations=1)
     seconds = fastest(benchmark)
     record(benchmark, "tuiprof tree --json (stress)", seconds, "s")
-    record(benchmark, "load floor, in turn with tree --json", min(floors), "s")
+    record(benchmark, "load floor, in turn with tree --json", floors.best, "s")
     record(
-        benchmark, "tuiprof tree --json / floor", seconds / min(floors), "x", TREE_COMMAND_TARGET
+        benchmark, "tuiprof tree --json / floor", seconds / floors.best, "x", TREE_COMMAND_TARGET
     )

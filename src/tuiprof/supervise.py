@@ -63,9 +63,9 @@ bracketed paste and the keyboard protocol off, line wrapping back on, the altern
 screen left, the cursor shown."""
 
 
-QUIT = "q"
+QUIT = b"q"
 """A decode's record for a decode beside the explorer: its quit key ends the command."""
-PLAIN = "d"
+PLAIN = b"d"
 """A decode's record for any other decode."""
 
 _quit_char: bytes | None = None
@@ -191,7 +191,7 @@ def _handle(pid: int, info: signal.struct_siginfo, decoding: bytes) -> int | Non
     """
     if decoding:
         _pass_on(pid, signal.SIGKILL)
-        if info.si_signo in IGNORED and decoding.startswith(QUIT.encode()):
+        if info.si_signo in IGNORED and decoding.startswith(QUIT):
             return QUITTING  # the explorer's quit key, or its Ctrl+C
         return info.si_signo
     if info.si_signo in FORWARDED or info.si_code != SI_KERNEL:
@@ -214,23 +214,24 @@ class _Reporter:
 
     def __call__(self, path: str | None) -> bool:
         if path is None:
+            # Before the record: a key the terminal turned into a signal comes
+            # while the parent still knows that the child is decoding.
+            self._signals_off()
             record = b""
         else:
             self._saved = _terminal_signals_on(_quit_char)
             kind = QUIT if self._saved is not None and _quit_char is not None else PLAIN
-            record = kind.encode() + (os.fsencode(path) or b"?")
-        if path is None:
-            # Before the record: a key the terminal turned into a signal comes
-            # while the parent still knows that the child is decoding.
-            _terminal_signals_off(self._saved)
-            self._saved = None
+            record = kind + (os.fsencode(path) or b"?")
         try:
             os.write(self.fd, record + b"\0")
         except OSError:  # no parent listening: the decoder takes its safe path
-            _terminal_signals_off(self._saved)
-            self._saved = None
+            self._signals_off()
             return False
         return True
+
+    def _signals_off(self) -> None:
+        _terminal_signals_off(self._saved)
+        self._saved = None
 
 
 def _terminal_signals_on(quit_char: bytes | None) -> list[Any] | None:
@@ -302,7 +303,7 @@ def _wait(
                 *records, carry = (carry + chunk).split(b"\0")
                 if records:
                     current = records[-1]
-                    explorer = explorer or any(r.startswith(QUIT.encode()) for r in records)
+                    explorer = explorer or any(r.startswith(QUIT) for r in records)
             if info is not None and interrupt is None:
                 # Read the pipe first: whether the child is decoding decides.
                 interrupt = _handle(pid, info, current)

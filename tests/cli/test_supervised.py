@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
+import select
 import signal
 import subprocess
 import sys
@@ -250,16 +251,51 @@ def test_ctrl_c_reaches_the_child_and_the_status_is_130(
     assert os.listdir(out) == []
 
 
+def _read_until_ended(terminal: int, seconds: float) -> bytes:
+    """What the command writes to its terminal until the last process holding it is gone."""
+
+    shown = b""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if select.select([terminal], [], [], 0.2)[0]:
+            try:
+                chunk = os.read(terminal, 65536)
+            except OSError:  # EIO: no process holds the terminal any more
+                break
+            if not chunk:
+                break
+            shown += chunk
+    return shown
+
+
+def _reaped(pid: int, seconds: float) -> int | None:
+    """The wait status of ``pid`` if it ends within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        time.sleep(0.02)
+    return None
+
+
+def _ended(pid: int, status: int | None) -> int:
+    """``status``, or the status of ``pid`` killed (it never showed the screen, or never ended)."""
+    if status is not None:
+        return status
+    os.kill(pid, signal.SIGKILL)
+    return os.waitpid(pid, 0)[1]
+
+
 def test_a_crash_in_the_explorer_leaves_the_terminal_as_it_was(samples: Path) -> None:
     import pty
-    import select
     import termios
 
     pid, terminal = pty.fork()
     if pid == 0:  # pragma: no cover - becomes the command
         os.execv(sys.executable, [sys.executable, "-m", "tuiprof", str(samples / "taylor.prof")])
     shown = b""
-    done = 0
+    status = None
     try:
         deadline = time.monotonic() + 60
         while b"\x1b[?1049h" not in shown and time.monotonic() < deadline:
@@ -274,25 +310,11 @@ def test_a_crash_in_the_explorer_leaves_the_terminal_as_it_was(samples: Path) ->
         with open(f"/proc/{pid}/task/{pid}/children") as children:
             child = int(children.read().split()[0])
         os.kill(child, signal.SIGSEGV)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:  # read until the terminal's last writer is gone
-            if select.select([terminal], [], [], 0.2)[0]:
-                try:
-                    chunk = os.read(terminal, 65536)
-                except OSError:  # EIO: no process holds the terminal any more
-                    break
-                if not chunk:
-                    break
-                shown += chunk
+        shown += _read_until_ended(terminal, 30)
         lflag = termios.tcgetattr(terminal)[3]
-        deadline = time.monotonic() + 10
-        while not done and time.monotonic() < deadline:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            time.sleep(0.05)
+        status = _reaped(pid, 10)
     finally:
-        if not done:  # still running (it never showed the screen, or never ended)
-            os.kill(pid, signal.SIGKILL)
-            _, status = os.waitpid(pid, 0)
+        status = _ended(pid, status)
         os.close(terminal)
     assert os.waitstatus_to_exitcode(status) == -signal.SIGSEGV  # ended as the child did
     assert shown.endswith(b"\x1b[?7h\x1b[?1049l\x1b[?25h")  # wrapping on, main screen back
@@ -306,7 +328,6 @@ def test_a_big_crasher_loading_in_the_explorer_is_one_line_and_status_2(
     # loading thread, in this process: marshal's crash ends the program, and
     # the parent restores the terminal and names the file.
     import pty
-    import select
     import termios
 
     path = tmp_path / "self-key.prof"
@@ -314,28 +335,13 @@ def test_a_big_crasher_loading_in_the_explorer_is_one_line_and_status_2(
     pid, terminal = pty.fork()
     if pid == 0:  # pragma: no cover - becomes the command
         os.execv(sys.executable, [sys.executable, "-m", "tuiprof", str(path)])
-    shown = b""
-    done = 0
+    status = None
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if select.select([terminal], [], [], 0.2)[0]:
-                try:
-                    chunk = os.read(terminal, 65536)
-                except OSError:  # EIO: the command has ended
-                    break
-                if not chunk:
-                    break
-                shown += chunk
+        shown = _read_until_ended(terminal, 60)
         lflag = termios.tcgetattr(terminal)[3]
-        deadline = time.monotonic() + 10
-        while not done and time.monotonic() < deadline:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            time.sleep(0.05)
+        status = _reaped(pid, 10)
     finally:
-        if not done:
-            os.kill(pid, signal.SIGKILL)
-            _, status = os.waitpid(pid, 0)
+        status = _ended(pid, status)
         os.close(terminal)
     assert os.waitstatus_to_exitcode(status) == 2
     assert b"\x1b[?1049h" in shown  # the loading screen was up
@@ -409,7 +415,6 @@ def test_quitting_the_explorer_during_a_big_decode_ends_it_at_once(
     # the terminal send SIGINT and SIGQUIT for them for the time of the decode,
     # and the parent ends it as the explorer quits.
     import pty
-    import select
     import termios
 
     path = tmp_path / "colliding.prof"
@@ -419,7 +424,7 @@ def test_quitting_the_explorer_during_a_big_decode_ends_it_at_once(
     if pid == 0:  # pragma: no cover - becomes the command
         os.execv(sys.executable, [sys.executable, "-m", "tuiprof", str(path)])
     shown = b""
-    done = 0
+    status = None
     took = float("inf")
     try:
         deadline = time.monotonic() + 60
@@ -430,24 +435,12 @@ def test_quitting_the_explorer_during_a_big_decode_ends_it_at_once(
         assert not termios.tcgetattr(terminal)[3] & termios.ICANON  # the screen is up, raw
         os.write(terminal, key)
         sent = time.monotonic()
-        while time.monotonic() < sent + 30:
-            if select.select([terminal], [], [], 0.2)[0]:
-                try:
-                    chunk = os.read(terminal, 65536)
-                except OSError:  # EIO: the command has ended
-                    break
-                if not chunk:
-                    break
-                shown += chunk
-        while not done and time.monotonic() < sent + 30:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            time.sleep(0.02)
+        shown += _read_until_ended(terminal, 30)
+        status = _reaped(pid, 30)
         took = time.monotonic() - sent
         lflag = termios.tcgetattr(terminal)[3]
     finally:
-        if not done:
-            os.kill(pid, signal.SIGKILL)
-            _, status = os.waitpid(pid, 0)
+        status = _ended(pid, status)
         os.close(terminal)
     assert os.waitstatus_to_exitcode(status) == 0
     assert took < 5
