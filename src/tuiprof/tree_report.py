@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from typing import TextIO
 
+from tuiprof.ending import keep_until_exit
 from tuiprof.export.scope import ScopeError, matching
 from tuiprof.model.calltree import CallTree, TreeNode
 from tuiprof.model.format import format_percent, format_time
@@ -35,6 +36,7 @@ INDENT = "  "
 def run_tree(options: argparse.Namespace) -> int:
     """Print the call tree of ``options.files``; returns the exit status."""
     profile = load_profile(options.files)
+    keep_until_exit(profile)
     for warning in profile.warnings:
         print(f"tuiprof: warning: {visible(warning)}", file=sys.stderr)
     if not profile.has_call_data:
@@ -48,6 +50,7 @@ def run_tree(options: argparse.Namespace) -> int:
     least = least_time(profile, options.min_percent)
     big = itertools.compress(range(len(profile)), map(least.__le__, profile.cumtime))
     tree = CallTree(profile, PartialCallees(profile, big))
+    keep_until_exit(tree)
     try:
         tops = [tree.under(find_top(profile, options.root))] if options.root else tree.roots()
     except ScopeError as error:

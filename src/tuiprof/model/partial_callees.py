@@ -2,20 +2,26 @@
 
 ``tuiprof tree`` opens only the nodes that hold at least a share of the total
 time, so it needs the callees of only the functions that big, and the callee
-index (:meth:`Profile.callee_index`) would cost it more than loading the file.
-One pass over the caller records, its loops in C (``map``, ``compress``),
-picks out the edges of those functions, and counts the calls that come from
-outside the profile for the roots in the same pass. Callees of any other
-function are found on demand with one C-level membership test per function.
-The lists are those of the callee index, in the same order.
+index (:meth:`Profile.callee_index`) would cost it more than loading the file:
+it looks up every caller key among all the profile's keys, a memory fetch or
+more for each of them. Here each function's caller keys are tested in one
+C-level call against a table of the few functions asked for, which stays in
+the processor's cache, and the callers that are not in the profile (for the
+roots) are found by set operations that reuse the hashes the caller
+dictionaries store. Callees of
+any other function are found on demand with one C-level membership test per
+function. The lists are those of the callee index, in the same order.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+import operator
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 
-from tuiprof.model.profile import Profile, RawEdge
+from tuiprof.model.names import FunctionKey
+from tuiprof.model.profile import Profile, RawCallers, RawEdge
 
 Callees = list[tuple[int, RawEdge]]
 
@@ -26,7 +32,7 @@ class PartialCallees:
     def __init__(self, profile: Profile, fids: Iterable[int]) -> None:
         self.profile = profile
         self._found: dict[int, Callees] = {}
-        self._first_pass(set(fids))
+        self._first_pass(fids)
 
     def __call__(self, fid: int) -> Callees:
         found = self._found.get(fid)
@@ -34,32 +40,16 @@ class PartialCallees:
             found = self._found[fid] = self._scan_one(fid)
         return found
 
-    def _first_pass(self, fids: set[int]) -> None:
+    def _first_pass(self, fids: Iterable[int]) -> None:
         p = self.profile
         callers_raw = p.checked_callers()
-        n = len(p.keys)
-        wanted = bytearray(n + 1)  # the last byte is for callers outside the profile (-1)
-        for fid in fids:
-            wanted[fid] = 1
-            self._found[fid] = []
-        caller_ids = list(
-            map(p.index.get, itertools.chain.from_iterable(callers_raw), itertools.repeat(-1))
-        )
-
-        def edges() -> Iterable[tuple[int, RawEdge]]:
-            callee_ids = itertools.chain.from_iterable(
-                map(itertools.repeat, range(n), map(len, callers_raw))
-            )
-            raws = itertools.chain.from_iterable(map(dict.values, callers_raw))
-            return zip(callee_ids, raws, strict=True)
-
+        chosen = {p.keys[fid]: fid for fid in fids}
         found = self._found
-        pairs = zip(caller_ids, edges(), strict=True)
-        chosen = itertools.compress(pairs, map(wanted.__getitem__, caller_ids))
-        for caller, edge in chosen:
-            found[caller].append(edge)
-        outside = list(itertools.compress(edges(), map((-1).__eq__, caller_ids)))
-        p.count_roots(outside)
+        for fid in chosen.values():
+            found[fid] = []
+        for callee, key, raw in edges_from(callers_raw, chosen.keys()):
+            found[chosen[key]].append((callee, raw))
+        p.count_roots(outside_edges(p, callers_raw))
 
     def _scan_one(self, fid: int) -> Callees:
         p = self.profile
@@ -69,3 +59,38 @@ class PartialCallees:
             range(len(callers_raw)), map(dict.__contains__, callers_raw, itertools.repeat(key))
         )
         return [(callee, callers_raw[callee][key]) for callee in hits]
+
+
+def outside_edges(profile: Profile, callers_raw: list[RawCallers]) -> Callees:
+    """``(callee, raw edge)`` for every edge whose caller is not in the profile.
+
+    The distinct caller keys are gathered with ``set.update`` of the caller
+    dictionaries themselves, which takes the hash each dictionary stores with
+    each key (a key tuple's hash is not cached: computing it reads the tuple
+    and its items); the profile's keys are then taken out. Only if some are
+    left (never for a file cProfile wrote) are the edges picked out. The
+    caller records must have been checked: their keys are then plain
+    ``(file, line, name)`` tuples, whose hashes no file can make collide.
+    """
+    missing: set[FunctionKey] = set()
+    missing.update(*callers_raw)
+    missing.difference_update(profile.keys)
+    if not missing:
+        return []
+    return [(callee, raw) for callee, _key, raw in edges_from(callers_raw, missing)]
+
+
+def edges_from(
+    callers_raw: list[RawCallers], callers: AbstractSet[FunctionKey]
+) -> Iterator[tuple[int, FunctionKey, RawEdge]]:
+    """``(callee, caller key, raw edge)`` for the edges from ``callers``, a small set.
+
+    In the callee index's order. One C-level test per function (its caller
+    keys against the small set, which stays in the processor's cache), then a
+    Python loop over only the records that hold one of them.
+    """
+    untouched = map(callers.isdisjoint, callers_raw)
+    for callee in itertools.compress(range(len(callers_raw)), map(operator.not_, untouched)):
+        for key, raw in callers_raw[callee].items():
+            if key in callers:
+                yield callee, key, raw
