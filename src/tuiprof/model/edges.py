@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
-import operator
+from array import array
 from collections.abc import Sequence
 from typing import Any
 
@@ -70,8 +70,6 @@ def _check_records(path: str, filled: list[dict[Any, Any]]) -> None:
     timed = edges if kinds == {tuple} else [edge for edge in edges if type(edge) is tuple]
     if not timed:
         return
-    if set(map(len, timed)) != {4}:
-        raise ProfileError(path, "has caller records of an unexpected shape")
     _check_edge_figures(path, timed)
 
 
@@ -94,28 +92,33 @@ def _check_caller_keys(path: str, keys: list[Any]) -> None:
 
 
 def _check_edge_figures(path: str, timed: list[tuple[Any, ...]]) -> None:
-    columns = [list(map(operator.itemgetter(i), timed)) for i in range(4)]
-    if any(bool in set(map(type, column)) for column in columns):
-        raise ProfileError(path, "has times or counts that are not numbers")
+    """Each ``(nc, cc, tt, ct)``: counts integers within 64 bits, times finite and bounded.
+
+    ``zip(strict=True)`` makes the columns and checks that every record has
+    four figures; one type pass per column (``bool`` is an ``int`` to every
+    other check); ``array("q")`` copies of the counts, which overflow at 2**63
+    either way; ``sum`` for the times' finiteness (a NaN stays in it) and
+    ``min``/``max`` for their range.
+    """
     try:
-        counts = sum(columns[0]) + sum(columns[1])
-        # Only finiteness matters here, not pstats' exact rounding.
-        times = sum(columns[2], 0.0) + sum(columns[3], 0.0)
-    except TypeError:
-        raise ProfileError(path, "has times or counts that are not numbers") from None
+        nc, cc, tt, ct = zip(*timed, strict=True)
+    except ValueError:
+        raise ProfileError(path, "has caller records of an unexpected shape") from None
+    count_kinds = set(map(type, nc)) | set(map(type, cc))
+    time_kinds = set(map(type, tt)) | set(map(type, ct))
+    if not (count_kinds | time_kinds) <= {int, float}:
+        raise ProfileError(path, "has times or counts that are not numbers")
+    if count_kinds != {int}:
+        raise ProfileError(path, "has call counts that are not integers")
+    try:
+        array("q", nc), array("q", cc)
+    except OverflowError:
+        raise ProfileError(path, "has call counts too large to be real (2**63 or more)") from None
+    try:
+        times = sum(tt, 0.0) + sum(ct, 0.0)
     except OverflowError:  # an integer too big for a float among the times
         raise ProfileError(path, "has times that are not finite numbers (too large)") from None
-    if type(counts) is not int:
-        raise ProfileError(path, "has call counts that are not integers")
-    if not isinstance(times, float) or not math.isfinite(times):
+    if not math.isfinite(times):
         raise ProfileError(path, "has times that are not finite numbers (NaN or infinity)")
-    if not (
-        min(min(columns[0]), min(columns[1])) >= -COUNT_LIMIT
-        and max(max(columns[0]), max(columns[1])) < COUNT_LIMIT
-    ):
-        raise ProfileError(path, "has call counts too large to be real (2**63 or more)")
-    if not (
-        min(min(columns[2]), min(columns[3])) >= -TIME_LIMIT
-        and max(max(columns[2]), max(columns[3])) <= TIME_LIMIT
-    ):
+    if not (min(min(tt), min(ct)) >= -TIME_LIMIT and max(max(tt), max(ct)) <= TIME_LIMIT):
         raise ProfileError(path, TIME_PROBLEM)
