@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from tuiprof.ending import keep_until_exit
-from tuiprof.export.scope import ScopeError, matching
+from tuiprof.export.scope import ScopeError, find_roots
 from tuiprof.model.calltree import CallTree, TreeNode
 from tuiprof.model.format import format_percent, format_time
 from tuiprof.model.loaders import load_profile
@@ -48,7 +48,7 @@ def run_tree(options: argparse.Namespace) -> int:
     # the callees of these functions are all the outline needs (others are
     # found on demand, for the hot path's small end).
     least = least_time(profile, options.min_percent)
-    big = itertools.compress(range(len(profile)), map(least.__le__, profile.cumtime))
+    big = itertools.compress(range(len(profile)), map(least.__le__, map(abs, profile.cumtime)))
     tree = CallTree(profile, PartialCallees(profile, big))
     keep_until_exit(tree)
     try:
@@ -73,10 +73,9 @@ def _write(profile: Profile, rows: list[OutlineRow], as_json: bool) -> None:
 
 
 def find_top(profile: Profile, text: str) -> int:
-    """The first function matching ``text`` as a filter: the one with the largest cumtime."""
-    found = matching(profile, text)
-    if not found:
-        raise ScopeError(f"--root: no function matches {text!r}")
+    """The function ``--root`` names, as the export's ``--root`` reads it (an exact
+    name, ``name:line``, else a filter): of several, the one with the largest cumtime."""
+    found = find_roots(profile, text)
     return max(found, key=lambda fid: (profile.cumtime[fid], -fid))
 
 

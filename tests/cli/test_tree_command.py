@@ -99,6 +99,46 @@ def test_root_starts_at_a_function(
     assert "render" in names and "main" not in names and "crunch" not in names
 
 
+def test_root_prefers_an_exact_name_as_the_export_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``get`` names the function ``get``, not the bigger ``get_all`` it is a prefix of."""
+    main_key, get, get_all = ("m.py", 1, "main"), ("m.py", 5, "get"), ("m.py", 9, "get_all")
+    stats = {
+        main_key: (1, 1, 0.1, 3.1, {}),
+        get: (1, 1, 1.0, 1.0, {main_key: (1, 1, 1.0, 1.0)}),
+        get_all: (1, 1, 2.0, 2.0, {main_key: (1, 1, 2.0, 2.0)}),
+    }
+    path = tmp_path / "names.prof"
+    path.write_bytes(marshal.dumps(stats))
+    document = json.loads(tree_out([str(path), "--json", "--root", "get"], capsys))
+    assert [top["name"] for top in document["roots"]] == ["get"]
+    document = json.loads(tree_out([str(path), "--json", "--root", "get_"], capsys))
+    assert [top["name"] for top in document["roots"]] == ["get_all"]  # a filter
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        (["tree"], "--root"),
+        (["export", "-f", "dot"], "--root"),
+        (["export", "-f", "dot"], "--filter"),
+    ],
+)
+def test_a_bad_regular_expression_names_its_option(
+    runs: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    option: str,
+) -> None:
+    out = ["-o", str(tmp_path / "x.dot")] if command[0] == "export" else []
+    assert main([*command, str(runs["app"]), *out, option, "["]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"tuiprof: {option}: bad regular expression")
+    assert captured.err.count("\n") == 1 and not (tmp_path / "x.dot").exists()
+
+
 def test_a_root_that_matches_nothing_is_one_line(
     runs: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +109,21 @@ def test_no_estimate_under_a_whole_recursive_function(profiles: dict[str, Profil
     raw = profile.callers_raw[fid][profile.keys[fid]]
     assert isinstance(raw, tuple)
     assert (again.ncalls, again.cumtime) == (raw[0], raw[3])  # the edge's own figures
+
+
+def test_a_recursive_function_under_itself_counts_its_calls_once(
+    profiles: dict[str, Profile],
+) -> None:
+    """``--root fib``: the node holds fib's primitive call, as the tree's fib node;
+    the recursive calls are its recursive child's."""
+    profile = profiles["fib"]
+    tree = CallTree(profile)
+    fid = next(f for f in range(len(profile)) if name(profile, f) == "fib")
+    node = tree.under(fid)
+    assert node.ncalls == profile.primitive_calls[fid] == 1
+    assert node.cumtime == profile.cumtime[fid] and not node.estimated
+    [again] = tree.children(node)
+    assert again.recursive and again.ncalls == profile.ncalls[fid] - 1
 
 
 def test_mutual_recursion_stays_exact_and_is_marked(profiles: dict[str, Profile]) -> None:
@@ -220,3 +237,43 @@ def test_partial_callees_give_the_same_outline(real_runs: dict[str, Path], run: 
     assert partial.roots() == indexed.roots()
     some = len(partial) // 2
     assert source(some) == indexed.callee_index()[some]  # found on demand
+
+
+NEGATIVE = """\
+import profile
+import sys
+
+
+def f():
+    pass
+
+
+def main():
+    for _ in range(20000):
+        f()
+
+
+# A calibration bias far larger than the calls' cost: every time comes out negative.
+runner = profile.Profile(bias=5e-6)
+runner.runcall(main)
+runner.dump_stats(sys.argv[1])
+"""
+
+
+def test_negative_times_from_calibration_keep_the_program_in_the_tree(tmp_path: Path) -> None:
+    """The ``profile`` module with too large a bias: the total is negative, and the
+    tree still starts at the function ``runcall`` ran, opened down to ``f``."""
+    from tuiprof.model.tree_outline import outline
+
+    script = tmp_path / "negative.py"
+    script.write_text(NEGATIVE, encoding="utf-8")
+    out = tmp_path / "negative.prof"
+    subprocess.run([sys.executable, str(script), str(out)], check=True, timeout=120)
+    profile = load_profile([str(out)])
+    assert profile.total_time < 0
+    tree = CallTree(profile)
+    first = tree.roots()[0]
+    assert name(profile, first).startswith("<function main")
+    assert [name(profile, node) for node in tree.hot_path(first)][1:] == ["main", "f"]
+    shown = [name(profile, r.node) for r in outline(tree, tree.roots()) if r.node is not None]
+    assert {"main", "f"} <= set(shown)

@@ -26,12 +26,15 @@ def subtree(profile: Profile, roots: Iterable[int]) -> list[int]:
     return subtree_figures(profile, list(roots)).functions()
 
 
-def matching(profile: Profile, text: str) -> list[int]:
-    """Functions matching a filter as the function table reads it (AND-ed terms)."""
+def matching(profile: Profile, text: str, option: str = "--filter") -> list[int]:
+    """Functions matching a filter as the function table reads it (AND-ed terms).
+
+    A bad term is a :class:`ScopeError` naming ``option``, the text's option.
+    """
     try:
         matchers = compile_terms(text)
     except FilterError as error:
-        raise ScopeError(str(error)) from None
+        raise ScopeError(f"{option}: {error}") from None
     found: list[int] = []
     for fid, key in enumerate(profile.keys):
         line = search_text(key)
@@ -59,7 +62,7 @@ def find_roots(profile: Profile, term: str) -> list[int]:
         found = [fid for fid, key in enumerate(keys) if key[2] == name and key[1] == number]
         if found:
             return found
-    found = matching(profile, term)
+    found = matching(profile, term, "--root")
     if not found:
         raise ScopeError(f"--root: no function matches {term!r}")
     return found

@@ -245,7 +245,9 @@ class CallTree:
             fid,
             parent,
             0 if parent is None else parent.depth + 1,
-            float(p.ncalls[fid]),
+            # Its primitive calls, as a root's: the recursive ones are its
+            # recursive child's (``↻``), counted there.
+            float(p.primitive_calls[fid]),
             p.tottime[fid],
             p.cumtime[fid],
             estimated=False,
@@ -267,4 +269,5 @@ class CallTree:
 
 
 def _by_cumtime_then_calls(node: TreeNode) -> tuple[float, float]:
-    return (-node.cumtime, -node.ncalls)
+    # By size: the profile module's calibration can make times negative.
+    return (-abs(node.cumtime), -node.ncalls)

@@ -62,19 +62,22 @@ class PartialCallees:
 
 
 def outside_edges(profile: Profile, callers_raw: list[RawCallers]) -> Callees:
-    """``(callee, raw edge)`` for every edge whose caller is not in the profile.
+    """``(callee, raw edge)`` for every edge whose caller is not in the profile, or was
+    never called (:meth:`Profile.uncalled`).
 
     The distinct caller keys are gathered with ``set.update`` of the caller
     dictionaries themselves, which takes the hash each dictionary stores with
     each key (a key tuple's hash is not cached: computing it reads the tuple
     and its items); the profile's keys are then taken out. Only if some are
-    left (never for a file cProfile wrote) are the edges picked out. The
+    left (never for a file cProfile wrote) are the edges picked out,
+    with those of the functions never called. The
     caller records must have been checked: their keys are then plain
     ``(file, line, name)`` tuples, whose hashes no file can make collide.
     """
     missing: set[FunctionKey] = set()
     missing.update(*callers_raw)
     missing.difference_update(profile.keys)
+    missing.update(map(profile.keys.__getitem__, profile.uncalled()))
     if not missing:
         return []
     return [(callee, raw) for callee, _key, raw in edges_from(callers_raw, missing)]

@@ -278,8 +278,20 @@ class Profile:
                 callees[caller].append((callee, raw))
             else:
                 outside.append((callee, raw))
+        for caller in self.uncalled():
+            outside += callees[caller]
         self.count_roots(outside)
         return callees
+
+    def uncalled(self) -> list[int]:
+        """Functions with no calls of their own: what they called came from outside.
+
+        The ``profile`` module records a ``profiler`` stand-in, never called,
+        as the caller of the function it ran; such calls enter the tree at
+        the top, as the calls of callers missing from the profile do.
+        """
+        calls = self.primitive_calls[: self.call_data_functions]
+        return list(itertools.compress(range(len(calls)), map((0).__ge__, calls)))
 
     def count_roots(self, outside: list[tuple[int, RawEdge]]) -> None:
         """Count each function's unaccounted calls, given the edges from outside the profile."""
@@ -293,6 +305,8 @@ class Profile:
         Every call cProfile records with a caller is counted in that caller's
         edge too, so what is left are the calls made from outside the
         profile: ``python -m cProfile``'s one ``exec``, ``runcall``'s function.
+        ``outside`` holds the edges from callers missing from the profile and
+        from functions never called (:meth:`uncalled`).
         """
         callers_raw = self.callers_raw
         first = operator.itemgetter(0)
@@ -324,10 +338,13 @@ class Profile:
 
         For ``python -m cProfile -o`` that is the one ``exec`` running the
         script (nested ``exec`` calls of imports have callers) and the
-        profiler's ``disable``; for ``runcall`` its function. Largest root
-        cumulative time first (its share, :meth:`root_share`, of its cumulative
-        time). When every call has a caller (a profile of one big cycle), the
-        function with the largest cumulative time stands in as the root.
+        profiler's ``disable``; for ``runcall`` its function (for the
+        ``profile`` module's, called by its never-called ``profiler``:
+        :meth:`uncalled`). Largest root cumulative time first, by size (its
+        share, :meth:`root_share`, of its cumulative time; calibration can
+        make times negative). When every call has a caller (a profile of one
+        big cycle), the function with the largest cumulative time stands in
+        as the root.
         Worked out once, with the callee index.
         """
         if not self._roots_counted:
@@ -342,7 +359,7 @@ class Profile:
         ]
         if not roots and self.keys:
             roots = [max(range(len(self.keys)), key=self.cumtime.__getitem__)]
-        roots.sort(key=lambda fid: (-self.root_share(fid) * self.cumtime[fid], fid))
+        roots.sort(key=lambda fid: (-abs(self.root_share(fid) * self.cumtime[fid]), fid))
         self._roots = roots
         return list(roots)
 

@@ -27,9 +27,12 @@ class OutlineRow:
 
 
 def least_time(profile: Profile, min_percent: float) -> float:
-    """The cumulative time a node needs to be opened: ``min_percent`` of the total."""
-    total = profile.total_time
-    return total * min_percent / 100.0 if total > 0 else 0.0
+    """The size of cumulative time a node needs to be opened: ``min_percent`` of the total.
+
+    Sizes: the ``profile`` module's calibration can make times, and even the
+    total, negative; they are shown as recorded and compared by size.
+    """
+    return abs(profile.total_time) * min_percent / 100.0
 
 
 def outline(
@@ -60,10 +63,10 @@ def outline(
         rows.append(OutlineRow(level, node))
         if level >= depth or node.recursive:
             continue
-        if id(node) not in hot and not node.cumtime >= least:
+        if id(node) not in hot and not abs(node.cumtime) >= least:
             continue
         kids = tree.children(node)
-        shown = [kid for kid in kids if id(kid) in hot or kid.cumtime >= least]
+        shown = [kid for kid in kids if id(kid) in hot or abs(kid.cumtime) >= least]
         left = len(kids) - len(shown)
         if left:
             stack.append((level + 1, None, left))
