@@ -17,6 +17,15 @@ The rule, in order:
    least total line distance); the ones left over are new or removed.
 4. A function moved to another file, or renamed, is one removed function plus
    one new function.
+5. Built-ins (file ``~``) match by name. cProfile names some with the address
+   of an object (``<built-in method __new__ of type object at 0x7f19a7a5ea00>``),
+   which changes from run to run: a built-in left over after the exact match is
+   paired with one of the other side whose name is the same but for its
+   `` at 0x...`` addresses, when that address-free name is unique among each
+   side's built-ins. Several built-ins of one address-free name on a side (two
+   objects' bound methods) are different functions whose addresses say nothing
+   about which is which across runs: they are not paired, so none is merged into
+   another or lost; each stays new or removed, unless its name is exactly the same.
 
 Everything works on function numbers and plain lists, so 300,000 functions
 match in one pass over each side.
@@ -26,6 +35,7 @@ from __future__ import annotations
 
 import collections
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -36,6 +46,9 @@ from tuiprof.model.profile import Profile
 
 NONE = -1
 """In the match lists: no counterpart on the other side."""
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+"""An object's address in a built-in's name: not the same from one run to the next."""
 
 _ALIGN_LIMIT = 250_000
 """Above this many cells (n x m) a name group is paired in plain order, not aligned."""
@@ -169,6 +182,12 @@ def _match(before: Profile, after: Profile, path_maps: Sequence[tuple[str, str]]
         rekeyed.update(
             _align_groups(groups, before_keys, after.keys, left_after, after_of, before_of)
         )
+    if left_before and left_after:
+        rekeyed.update(
+            _pair_addressed_builtins(
+                before_keys, after.keys, left_before, left_after, after_of, before_of
+            )
+        )
     return Matching(
         after_of, before_of, file_map, sorted(b for b in rekeyed if after_of[b] != NONE)
     )
@@ -220,6 +239,51 @@ def _align_groups(
             if before_keys[bid] != after_keys[aid]:
                 rekeyed.append(bid)
     return rekeyed
+
+
+def _addressed(key: FunctionKey) -> bool:
+    return key[0] == "~" and " at 0x" in key[2]
+
+
+def _builtin_names(keys: Sequence[FunctionKey]) -> collections.Counter[str]:
+    """How many built-ins of a side have each address-free name."""
+    return collections.Counter(_ADDRESS.sub("", key[2]) for key in keys if key[0] == "~")
+
+
+def _pair_addressed_builtins(
+    before_keys: Sequence[FunctionKey],
+    after_keys: Sequence[FunctionKey],
+    left_before: Sequence[int],
+    left_after: Sequence[int],
+    after_of: list[int],
+    before_of: list[int],
+) -> list[int]:
+    """Pair left-over built-ins whose names differ only by addresses (the module's rule 5).
+
+    Only an address-free name unique among each side's built-ins pairs.
+    Returns the before functions paired (their keys differ).
+    """
+    lonely_before = [b for b in left_before if after_of[b] == NONE and _addressed(before_keys[b])]
+    if not lonely_before:
+        return []
+    lonely_after = [a for a in left_after if before_of[a] == NONE and _addressed(after_keys[a])]
+    if not lonely_after:
+        return []
+    before_names, after_names = _builtin_names(before_keys), _builtin_names(after_keys)
+    unique_after: dict[str, int] = {}
+    for aid in lonely_after:
+        name = _ADDRESS.sub("", after_keys[aid][2])
+        if after_names[name] == 1:
+            unique_after[name] = aid
+    paired = []
+    for bid in lonely_before:
+        name = _ADDRESS.sub("", before_keys[bid][2])
+        aid = unique_after.get(name, NONE)
+        if aid != NONE and before_names[name] == 1:
+            after_of[bid] = aid
+            before_of[aid] = bid
+            paired.append(bid)
+    return paired
 
 
 def _inverse(after_of: list[int], size: int) -> list[int]:
