@@ -338,3 +338,24 @@ def test_sample_lines_equal_line_profiler(name: str) -> None:
         key: [(line, hits, time * stats.unit) for line, hits, time in sorted(rows)]
         for key, rows in stats.timings.items()
     }
+
+
+def test_merging_cprofile_and_profile_module_files_adds_their_caller_counts(
+    real_runs: dict[str, Path],
+) -> None:
+    """pstats cannot add a timed caller record and a bare count (it raises); the merge
+    adds the counts, keeps cProfile's times, and says so in one warning."""
+    timed_path, bare_path = str(real_runs["app"]), str(real_runs["app-profile"])
+    timed, bare = load_profile([timed_path]), load_profile([bare_path])
+    merged = load_profile([timed_path, bare_path])
+    assert sum("profile module" in warning for warning in merged.warnings) == 1
+    square = next(f for f in range(len(merged)) if merged.keys[f][2] == "square")
+    key = merged.keys[square]
+    [(caller, edge)] = merged.callers_raw[square].items()
+    assert caller[2] == "crunch" and isinstance(edge, tuple)
+    timed_edge = timed.callers_raw[timed.find(key)][caller]
+    bare_edge = bare.callers_raw[bare.find(key)][caller]
+    assert isinstance(timed_edge, tuple) and isinstance(bare_edge, int)
+    assert edge == (timed_edge[0] + bare_edge, timed_edge[1] + bare_edge, *timed_edge[2:])
+    assert merged.ncalls[square] == timed_edge[0] + bare_edge  # the counts agree
+    assert not any("profile module" in w for w in load_profile([timed_path] * 2).warnings)

@@ -60,23 +60,37 @@ def load_profile(paths: Sequence[str], *, check_edges: bool = True) -> Profile:
     return profile
 
 
-def merge_pstats(parts: Sequence[RawStats]) -> RawStats:
+MIXED_EDGES = (
+    "mixes files of cProfile and of the profile module (which records no times per "
+    "caller): the call counts of callers common to both are added, their times are "
+    "cProfile's alone"
+)
+
+
+def merge_pstats(parts: Sequence[RawStats], warnings: list[str] | None = None) -> RawStats:
     """Merge stats dictionaries exactly as ``pstats.Stats(a, b, c)`` does.
 
     ``Stats.add`` adds the later files in reverse order; float addition is not
-    associative, so the same order gives the same last bits.
+    associative, so the same order gives the same last bits. A caller record
+    of cProfile and one of the ``profile`` module (a bare call count) for the
+    same edge, which ``pstats`` cannot add, are added as counts, keeping
+    cProfile's times; :data:`MIXED_EDGES` is then added to ``warnings``.
     """
     merged: RawStats = dict(parts[0])
+    mixed = [False]
     for stats in reversed(parts[1:]):
         for func, stat in stats.items():
             old = merged.get(func)
-            merged[func] = stat if old is None else _add_func_stats(old, stat)
+            merged[func] = stat if old is None else _add_func_stats(old, stat, mixed)
+    if mixed[0] and warnings is not None:
+        warnings.append(MIXED_EDGES)
     return merged
 
 
 def _add_func_stats(
     target: tuple[int, int, float, float, RawCallers],
     source: tuple[int, int, float, float, RawCallers],
+    mixed: list[bool],
 ) -> tuple[int, int, float, float, RawCallers]:
     cc, nc, tt, ct, callers = source
     t_cc, t_nc, t_tt, t_ct, t_callers = target
@@ -95,7 +109,10 @@ def _add_func_stats(
         elif isinstance(edge, int) and isinstance(old, int):
             merged_callers[func] = old + edge
         else:
-            merged_callers[func] = edge  # mixed profilers: no honest sum exists
+            timed, bare = (edge, old) if isinstance(edge, tuple) else (old, edge)
+            assert isinstance(timed, tuple) and isinstance(bare, int)
+            merged_callers[func] = (timed[0] + bare, timed[1] + bare, timed[2], timed[3])
+            mixed[0] = True
     return (cc + t_cc, nc + t_nc, tt + t_tt, ct + t_ct, merged_callers)
 
 
@@ -112,7 +129,7 @@ def _profile_from_pstats(
         cc, nc, tt, ct, callers = part.columns
         total_calls, total_primitive = part.total_calls, part.total_primitive_calls
     else:
-        merged = merge_pstats([part.stats for part in parts])
+        merged = merge_pstats([part.stats for part in parts], warnings)
         keys = list(merged)
         columns = zip(*merged.values(), strict=True) if merged else ((),) * 5
         cc, nc, tt, ct, callers = (list(c) for c in columns)
