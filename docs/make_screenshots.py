@@ -113,7 +113,8 @@ async def percentages(pilot: Pilot[int], app: TuiprofApp) -> None:
 
 async def callers(pilot: Pilot[int], app: TuiprofApp) -> None:
     """evolve -> step -> forces through the callees, then one step back."""
-    await press(pilot, "4", "home", "down", "enter")  # evolve: callers and callees
+    # exec, <module>, main, then evolve: its callers and callees
+    await press(pilot, "4", "home", "down", "down", "down", "enter")
     await press(pilot, "tab", "enter")  # its top callee: step
     await press(pilot, "enter")  # step's top callee: forces
     await press(pilot, "backspace")  # back to step; forward would lead to forces
@@ -125,8 +126,9 @@ async def call_tree(pilot: Pilot[int], app: TuiprofApp) -> None:
 
 
 async def icicle(pilot: Pilot[int], app: TuiprofApp) -> None:
-    """The icicle (g) of the second function by cumtime, zoomed out three levels
-    (backspace), the cursor on exp_series (home, down)."""
+    """The icicle (g) of exp_series (after sorting by cumtime the cursor stays on
+    factorial; down goes to exp_series), zoomed out three levels (backspace), the
+    cursor on exp_series (home, down)."""
     await press(pilot, "4", "down", "g", "backspace", "backspace", "backspace")
     await press(pilot, "home", "down", "down", "down")
 
