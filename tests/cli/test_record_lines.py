@@ -201,3 +201,83 @@ def test_parse_record_args_refuses(argv: list[str]) -> None:
 
 def test_help_is_none() -> None:
     assert parse_record_args(["--help", "s.py"]) is None
+
+
+# TARGETs that match nothing ---------------------------------------------------------
+
+RUNNER = "import sys, kernels\nsys.argv[1:] = ['40']\nkernels.main()\nsys.exit(3)\n"
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["--lines", "nosuch.mod", "--"],  # never imported
+        ["--lines", "kernels.py:nosuchfunc", "--"],  # a file, and no such function in it
+        ["--lines", "kernels:nosuchfunc", "--"],  # a module imported during the run
+        ["--lines", "os:nosuchfunc", "--"],  # a module imported before the run
+        ["--lines", "consts", "--"],  # a module that defines no function
+    ],
+)
+def test_a_target_that_matches_nothing_is_a_warning_and_no_empty_lprof(
+    tmp_path: Path, lines: list[str]
+) -> None:
+    write(tmp_path, "kernels.py", KERNELS)
+    write(tmp_path, "consts.py", "LIMIT = 100\n")
+    write(tmp_path, "runner.py", "import consts\n" + RUNNER)
+    done = record(tmp_path, "--no-open", *lines, "runner.py")
+
+    assert done.returncode == 3  # the program's
+    target = lines[1]
+    assert done.stderr.splitlines() == [
+        f"tuiprof: warning: --lines {target}: matched no function",
+        "tuiprof: warning: no line data recorded: runner.lprof not written",
+        done.stderr.splitlines()[-1],
+    ]
+    assert done.stderr.splitlines()[-1].startswith("tuiprof: wrote runner.prof (exit 3, ")
+    assert (tmp_path / "runner.prof").is_file()
+    assert not (tmp_path / "runner.lprof").exists()
+
+
+def test_only_the_targets_that_match_nothing_are_warned_about(tmp_path: Path) -> None:
+    write(tmp_path, "kernels.py", KERNELS)
+    write(tmp_path, "runner.py", RUNNER)
+    done = record(
+        tmp_path,
+        "--no-open",
+        "--lines=kernels:Table.add,nosuch.mod,os:makedirs,os:nosuch",
+        "--lines",
+        "kernels.py:nosuch",
+        "nosuch.mod",
+        "--",
+        "runner.py",
+    )
+
+    assert done.returncode == 3
+    assert done.stderr.splitlines()[:-1] == [
+        "tuiprof: warning: --lines nosuch.mod: matched no function",
+        "tuiprof: warning: --lines os:nosuch: matched no function",
+        "tuiprof: warning: --lines kernels.py:nosuch: matched no function",
+    ]
+    assert done.stderr.splitlines()[-1].startswith("tuiprof: wrote runner.prof and runner.lprof")
+    names = {name for (_, _, name) in line_timings(tmp_path / "runner.lprof")}
+    assert names == {"add", "makedirs"}
+
+
+def test_no_warning_when_every_target_matches(tmp_path: Path) -> None:
+    write(tmp_path, "kernels.py", KERNELS)
+    write(tmp_path, "runner.py", RUNNER)
+    done = record(tmp_path, "--no-open", "--lines", "kernels", "--", "runner.py")
+    assert done.returncode == 3
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("tuiprof: wrote runner.prof and runner.lprof (exit 3, ")
+
+
+def test_a_script_without_functions_is_warned_about_by_default(tmp_path: Path) -> None:
+    write(tmp_path, "flat.py", "total = sum(range(10))\n")
+    done = record(tmp_path, "--no-open", "--lines", "flat.py")
+    assert done.returncode == 0
+    assert done.stderr.splitlines()[:2] == [
+        "tuiprof: warning: --lines flat.py: matched no function",
+        "tuiprof: warning: no line data recorded: flat.lprof not written",
+    ]
+    assert not (tmp_path / "flat.lprof").exists()

@@ -8,8 +8,10 @@ of TARGETs, which argparse cannot tell from the script that follows.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import cProfile
+import gc
 import os
 import signal
 import sys
@@ -194,6 +196,7 @@ def run_record(argv: Sequence[str]) -> int:
             return EXIT_INPUT
     start_folder = os.getcwd()
 
+    sigint_exit = _SigintExit()  # before the program registers its own atexit handlers
     profiler = cProfile.Profile()
     if recorder is not None:
         recorder.start()
@@ -205,6 +208,8 @@ def run_record(argv: Sequence[str]) -> int:
     _flush_program_output()
     if ending.how == "syntax error":
         return ending.status
+    if recorder is not None:
+        outputs = _warn_unmatched(recorder, outputs, start_folder)
 
     try:
         with _interrupts_ignored():
@@ -219,7 +224,67 @@ def run_record(argv: Sequence[str]) -> int:
     _report(recording, outputs, start_folder)
     if options.open and _on_a_terminal():
         _open_explorer(outputs, recording)
+    sigint_exit.armed = ending.interrupted
     return ending.status
+
+
+def _warn_unmatched(recorder: LineRecorder, outputs: Outputs, folder: str) -> Outputs:
+    """Say which ``--lines`` TARGETs matched no function; without line data, no ``.lprof``."""
+    for label in recorder.unmatched():
+        _warn(f"--lines {label}: matched no function")
+    if recorder.covered or outputs.lines is None:
+        return outputs
+    _warn(f"no line data recorded: {_shown(outputs.lines, folder)} not written")
+    return Outputs(outputs.profile)
+
+
+def _warn(message: str) -> None:
+    _say(f"tuiprof: warning: {message}")
+
+
+def _say(line: str) -> None:
+    """One line of tuiprof's on stderr: the process's, if the program set sys.stderr to None."""
+    stream = sys.stderr if sys.stderr is not None else sys.__stderr__
+    if stream is None:
+        return  # print(file=None) would write to the program's stdout
+    with contextlib.suppress(Exception):
+        print(visible(line), file=stream, flush=True)
+
+
+class _SigintExit:
+    """How ``python`` ends after an uncaught KeyboardInterrupt: killed by SIGINT.
+
+    A shell tells that from ``exit 130``: a script or loop running tuiprof stops
+    at Ctrl+C as it would with python. Registered with atexit before the program
+    runs, so it runs after the program's own handlers (and after its threads are
+    joined), as Python's does; it does nothing unless armed. Python kills itself
+    once the interpreter is torn down; the part of that which programs lean on is
+    done first: the program's globals are let go (so a file it left open is
+    flushed and closed), and stdout and stderr are flushed.
+    """
+
+    def __init__(self) -> None:
+        self.armed = False
+        atexit.register(self)
+
+    def __call__(self) -> None:
+        if not self.armed or os.name != "posix":
+            return
+        main = sys.modules.get("__main__")
+        if main is not None:
+            _clear_namespace(vars(main))
+        gc.collect()
+        _flush_program_output()
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+def _clear_namespace(namespace: dict[str, object]) -> None:
+    """What Python does to a module at exit: ``_`` names to None first, then the others."""
+    names = [name for name in namespace if name != "__builtins__"]
+    for name in sorted(names, key=lambda name: not name.startswith("_")):
+        namespace[name] = None
 
 
 def _recording(
@@ -242,8 +307,7 @@ def _report(recording: Recording, outputs: Outputs, folder: str) -> None:
     hint = recording.compare_hint
     if hint is not None:
         line += f"; compare with the run before: {hint}"
-    with contextlib.suppress(Exception):
-        print(visible(line), file=sys.stderr, flush=True)
+    _say(line)
 
 
 def _flush_program_output() -> None:

@@ -21,8 +21,8 @@ import importlib.machinery
 import os
 import sys
 import types
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from tuiprof.model.errors import ProfileError
@@ -32,8 +32,6 @@ MISSING = "--lines needs line_profiler: pip install 'tuiprof[lines]'"
 
 _CO_OPTIMIZED = 0x0001
 """Set on the code of functions, not on the code of modules and class bodies."""
-
-Selector = Callable[[types.CodeType], bool]
 
 
 class LinesUnavailable(Exception):
@@ -52,6 +50,8 @@ class Target:
     """A qualified name (``Simulator.step``): that function and what is defined in it."""
     submodules: bool = False
     """For a module: its submodules too (the default for ``-m``: the whole package)."""
+    label: str = field(default="", compare=False)
+    """The TARGET as typed (or what the default covers), for warnings."""
 
     def names(self, module: str) -> bool:
         if self.module is None:
@@ -79,17 +79,18 @@ def parse_target(text: str) -> Target:
     if where.endswith(".py") or os.sep in where or os.path.isfile(where):
         if not os.path.isfile(where):
             raise ProfileError(where, "no such file")
-        return Target(file=_real(where), function=qualname)
+        return Target(file=_real(where), function=qualname, label=text)
     if not where or not all(part.isidentifier() for part in where.split(".")):
         raise ProfileError(text, "not a module, a file, or module:function")
-    return Target(module=where, function=qualname)
+    return Target(module=where, function=qualname, label=text)
 
 
 def default_targets(program: Program) -> tuple[Target, ...]:
     """Every function in the script's own file; for ``-m``, in the module's package."""
     if program.module:
-        return (Target(module=program.target.partition(".")[0], submodules=True),)
-    return (Target(file=_real(program.target)),)
+        top = program.target.partition(".")[0]
+        return (Target(module=top, submodules=True, label=top),)
+    return (Target(file=_real(program.target), label=program.target),)
 
 
 def _real(path: str) -> str:
@@ -107,14 +108,17 @@ class LineRecorder:
         self.profiler: Any = _own_tool(LineProfiler)()
         self.program = program
         self.targets = tuple(targets)
+        self._matched: set[Target] = set()
+        """The targets that registered at least one function."""
         self._finder = _LineFinder(self)
 
     # Which code -------------------------------------------------------------------
 
-    def _selectors(self, module: str | None, file: str | None) -> list[Selector]:
+    def _targets_for(self, module: str | None, file: str | None) -> list[Target]:
+        """The targets that cover the module ``module`` or the file ``file``."""
         real = _real(file) if file else None
         return [
-            target.selects
+            target
             for target in self.targets
             if (module is not None and target.names(module))
             or (real is not None and target.file == real)
@@ -122,8 +126,8 @@ class LineRecorder:
 
     def instrument_script(self, code: types.CodeType) -> types.CodeType:
         """The script's compiled code, with the target functions registered."""
-        selectors = self._selectors(self._script_module_name(), code.co_filename)
-        return self.instrument(code, selectors) if selectors else code
+        targets = self._targets_for(self._script_module_name(), code.co_filename)
+        return self.instrument(code, targets) if targets else code
 
     def _script_module_name(self) -> str | None:
         """The module name the script would be imported under, if a target names it."""
@@ -136,19 +140,21 @@ class LineRecorder:
             return None
         return name if _real(spec.origin) == _real(self.program.target) else None
 
-    def instrument(self, code: types.CodeType, selectors: Sequence[Selector]) -> types.CodeType:
-        """``code`` with each selected function inside it registered (and padded)."""
+    def instrument(self, code: types.CodeType, targets: Sequence[Target]) -> types.CodeType:
+        """``code`` with each function a target selects inside it registered (and padded)."""
         consts = list(code.co_consts)
         changed = False
         for index, const in enumerate(consts):
             if isinstance(const, types.CodeType):
-                new = self.instrument(const, selectors)
+                new = self.instrument(const, targets)
                 if new is not const:
                     consts[index] = new
                     changed = True
         if changed:
             code = code.replace(co_consts=tuple(consts))
-        if any(select(code) for select in selectors):
+        selecting = [target for target in targets if target.selects(code)]
+        if selecting:
+            self._matched.update(selecting)
             cells = tuple(types.CellType() for _ in code.co_freevars)
             function = types.FunctionType(code, {}, code.co_name, None, cells)
             self.profiler.add_function(function)
@@ -161,7 +167,7 @@ class LineRecorder:
         """Register what is already imported, watch imports for the rest, start tracing."""
         for name, module in list(sys.modules.items()):
             file = getattr(module, "__file__", None)
-            if name != "__main__" and self._selectors(name, file):
+            if name != "__main__" and self._targets_for(name, file):
                 self._add_live_module(name, module, file)
         sys.meta_path.insert(_path_finder_index(), self._finder)
         self.profiler.enable_by_count()
@@ -176,13 +182,14 @@ class LineRecorder:
             if not (target.names(name) or (file and target.file == _real(file))):
                 continue
             if target.function is None:
-                self.profiler.add_module(module)
-                continue
-            found: Any = module
-            for part in target.function.split("."):
-                found = getattr(found, part, None)
-            if found is not None:
-                self.profiler.add_callable(found)
+                added = self.profiler.add_module(module)
+            else:
+                found: Any = module
+                for part in target.function.split("."):
+                    found = getattr(found, part, None)
+                added = 0 if found is None else self.profiler.add_callable(found)
+            if added:
+                self._matched.add(target)
 
     def stats(self) -> Any:
         """line_profiler's ``LineStats``, as ``kernprof -l`` pickles it."""
@@ -192,6 +199,11 @@ class LineRecorder:
     def covered(self) -> int:
         """How many functions are registered."""
         return len(self.profiler.functions)
+
+    def unmatched(self) -> tuple[str, ...]:
+        """The targets that matched no function in the run, as typed (each once)."""
+        labels = [target.label for target in self.targets if target not in self._matched]
+        return tuple(dict.fromkeys(labels))
 
 
 def _own_tool(profiler_class: Any) -> Any:
@@ -231,17 +243,17 @@ class _LineFinder(importlib.abc.MetaPathFinder):
         target: types.ModuleType | None = None,
     ) -> importlib.machinery.ModuleSpec | None:
         recorder = self.recorder
-        if not self._by_file and not recorder._selectors(fullname, None):
+        if not self._by_file and not recorder._targets_for(fullname, None):
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
         if spec is None or spec.origin is None:
             return None
         if not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
             return None
-        selectors = recorder._selectors(fullname, spec.origin)
-        if not selectors:
+        targets = recorder._targets_for(fullname, spec.origin)
+        if not targets:
             return None
-        spec.loader = _LineLoader(fullname, spec.origin, recorder, selectors)
+        spec.loader = _LineLoader(fullname, spec.origin, recorder, targets)
         return spec
 
 
@@ -249,13 +261,13 @@ class _LineLoader(importlib.machinery.SourceFileLoader):
     """A source loader whose code has its target functions registered with line_profiler."""
 
     def __init__(
-        self, fullname: str, path: str, recorder: LineRecorder, selectors: Sequence[Selector]
+        self, fullname: str, path: str, recorder: LineRecorder, targets: Sequence[Target]
     ) -> None:
         super().__init__(fullname, path)
         self._recorder = recorder
-        self._selectors = tuple(selectors)
+        self._targets = tuple(targets)
 
     def get_code(self, fullname: str) -> types.CodeType:
         code = super().get_code(fullname)
         assert code is not None  # a source file always has code
-        return self._recorder.instrument(code, self._selectors)
+        return self._recorder.instrument(code, self._targets)

@@ -14,6 +14,7 @@ added to, and ``-m`` sets ``sys.argv[0]`` to the module's file, as Python does.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import cProfile
 import gc
 import importlib.machinery
@@ -106,8 +107,9 @@ def run(
 ) -> Ending:
     """Run ``program`` under ``profiler``; every way it can end becomes an :class:`Ending`.
 
-    An uncaught exception is printed as Python prints it (with ``sys.excepthook``),
-    without tuiprof's own frames.
+    An uncaught exception (``KeyboardInterrupt`` too) is printed as Python prints it
+    (with ``sys.excepthook``), without tuiprof's own frames; so is the message of
+    ``sys.exit("message")``, once.
     """
     if program.module:
         code = compile(_MODULE_RUNNER, "<string>", "exec", dont_inherit=True)
@@ -144,9 +146,13 @@ def run(
             profiler.disable()
             gc.unfreeze()
     except SystemExit as leaving:
-        return Ending(_exit_status(leaving), f"exit {_exit_status(leaving)}", _since(start))
-    except KeyboardInterrupt:
-        return Ending(EXIT_INTERRUPTED, "interrupted", _since(start))
+        seconds = _since(start)
+        status = _exit_status(leaving)  # prints a message: once
+        return Ending(status, f"exit {status}", seconds)
+    except KeyboardInterrupt as error:
+        seconds = _since(start)
+        _print_uncaught(error)
+        return Ending(EXIT_INTERRUPTED, "interrupted", seconds)
     except BaseException as error:
         seconds = _since(start)
         _print_uncaught(error)
@@ -183,13 +189,20 @@ def _set_path0(folder: str) -> None:
 
 
 def _exit_status(leaving: SystemExit) -> int:
-    """The status Python exits with for ``sys.exit(code)``; prints a message code as it does."""
+    """The status Python exits with for ``sys.exit(code)``; prints a message code as it does.
+
+    Call it once: a code that is not an int (``sys.exit("message")``) is printed
+    each time, on the program's ``sys.stderr`` (the process's when that is None).
+    """
     code = leaving.code
     if code is None:
         return 0
     if isinstance(code, int):
-        return code
-    print(code, file=sys.stderr)
+        return int(code)  # sys.exit(True) is exit 1
+    stream = sys.stderr if sys.stderr is not None else sys.__stderr__
+    if stream is not None:
+        with contextlib.suppress(Exception):  # Python ignores a message it cannot print
+            print(code, file=stream, flush=True)
     return 1
 
 
