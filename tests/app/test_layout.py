@@ -100,6 +100,27 @@ async def test_a_sort_shows_the_top_and_the_cursor_stays(tmp_path: Path) -> None
         assert table.cursor_in_view and "cursor:" not in header_lines(app)[1]
 
 
+async def test_the_cursor_note_follows_a_resize(tmp_path: Path) -> None:
+    """After a sort the note says where the cursor stayed; a resize that brings the
+    cursor into view (or takes it out) updates the note."""
+    stats: dict[Any, Any] = {
+        ("/src/m.py", i, f"f{i:03}"): (i, i, 0.001 * i, 0.001 * i, {}) for i in range(1, 201)
+    }
+    app = TuiprofApp(load_profile([str(write_profile(tmp_path / "many.prof", stats))]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(FunctionTable)
+        await pilot.press("end", *["up"] * 19)  # f020, by tottime row 181
+        await pilot.press("6")  # by name: f020 is row 20, below the 80x24 view's rows
+        await pilot.pause()
+        assert table.scroll_offset.y == 0 and not table.cursor_in_view
+        assert "cursor: row 20" in header_lines(app)[1]
+        await pilot.resize_terminal(80, 40)  # rows 1 to 30 or so: the cursor is in view
+        await pilot.pause()
+        await pilot.pause()
+        assert table.cursor_in_view and "cursor:" not in header_lines(app)[1]
+
+
 async def test_callers_and_callees_split_by_content() -> None:
     assert split_heights(1, 96, 20) == (2, None)
     assert split_heights(96, 1, 20) == (None, 2)

@@ -124,8 +124,9 @@ class MainScreen(ViewsScreen[Session]):
         self._cursor_note = bool(note)
         if self._working:
             note = " · ".join([f"working: {self._working[-1]}…", *filter(None, [note])])
+        spec = VIEWS[self.view]
         self.query_one(StatusHeader).show(
-            self.session.query, len(table.rows), VIEWS[self.view].title, self.session.percent, note
+            self.session.query, len(table.rows), spec.title, self.session.percent, note, spec.about
         )
 
     # Views ------------------------------------------------------------------
@@ -170,6 +171,11 @@ class MainScreen(ViewsScreen[Session]):
             self.show_selection()
 
     # Messages from the views ----------------------------------------------
+
+    def on_resize(self) -> None:
+        # A new size can bring the cursor back into view (or take it out).
+        if self.view == "functions":
+            self.call_after_refresh(self.refresh_status)
 
     @on(FunctionHighlighted)
     def _highlighted(self, event: FunctionHighlighted) -> None:

@@ -64,13 +64,23 @@ class StatusHeader(Static):
         self._percent = False
 
     def show(
-        self, query: TableQuery, shown: int, view: str, percent: bool, cursor_note: str = ""
+        self,
+        query: TableQuery,
+        shown: int,
+        view: str,
+        percent: bool,
+        cursor_note: str = "",
+        about: str | None = None,
     ) -> None:
-        """Show the table's state; ``cursor_note`` says where the cursor is when out of view."""
+        """Show the table's state, or ``about`` the view shown when it is not the table's.
+
+        ``cursor_note`` says where the cursor is when out of view (or what is
+        being worked on).
+        """
         p = self.profile
-        status = describe_query(query, shown, len(p))
+        status = describe_query(query, shown, len(p)) if about is None else about
         if cursor_note:
-            status += f" · {cursor_note}"
+            status = " · ".join(filter(None, [status, cursor_note]))
         self._percent = percent
         self._bottom = (view, status)
         self.update(self._text(self.size.width or self.app.size.width), layout=False)

@@ -72,6 +72,9 @@ class ViewSpec(Generic[S]):
     imports: tuple[str, ...] = ()
     """Modules its widget needs that the first screen does not: the screen's
     warm-up imports them in its thread, so the first show does not wait for them."""
+    about: str | None = None
+    """What the status header says of the view's order; None: the function
+    table's sort and filter (which only that table follows)."""
 
 
 def _functions(session: Session) -> Widget:
@@ -117,7 +120,13 @@ VIEWS: dict[str, ViewSpec[Session]] = {
             built_on_first_show=False,
             choose_opens="callers",
         ),
-        ViewSpec("callers", "callers/callees", _callers, built_on_first_show=False),
+        ViewSpec(
+            "callers",
+            "callers/callees",
+            _callers,
+            built_on_first_show=False,
+            about="each list sorted by its marked column",
+        ),
         ViewSpec(
             "tree",
             "call tree",
@@ -125,10 +134,16 @@ VIEWS: dict[str, ViewSpec[Session]] = {
             starts_at_selection=False,
             needs_call_graph=True,
             imports=("tuiprof.views.call_tree",),
+            about="children by cumtime, largest first",
         ),
-        ViewSpec("source", "source", _source, imports=("tuiprof.views.source_view",)),
+        ViewSpec("source", "source", _source, imports=("tuiprof.views.source_view",), about=""),
         ViewSpec(
-            "icicle", "icicle", _icicle, needs_call_graph=True, imports=("tuiprof.views.icicle",)
+            "icicle",
+            "icicle",
+            _icicle,
+            needs_call_graph=True,
+            imports=("tuiprof.views.icicle",),
+            about="widths by cumtime, largest first",
         ),
     )
 }
