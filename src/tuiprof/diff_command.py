@@ -165,6 +165,14 @@ def run_diff(options: argparse.Namespace, out: TextIO | None = None) -> int:
     for side, profile in (("before", before), ("after", after)):
         for warning in profile.warnings:
             print(f"tuiprof: warning: {side}: {warning}", file=sys.stderr)
+    if before.has_call_data != after.has_call_data:
+        lines_only = "after" if before.has_call_data else "before"
+        print(
+            f"tuiprof: warning: the {lines_only} side is line data alone (.lprof): its "
+            "times are the timed functions' sums, not a run's, and do not compare with "
+            "the other side's",
+            file=sys.stderr,
+        )
     if not headless:
         from tuiprof.diff_launch import run_diff_screen
 

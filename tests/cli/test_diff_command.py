@@ -214,6 +214,19 @@ def test_sides_of_several_files_split_at_double_dash(
     assert status == 2 and "after side is empty" in err
 
 
+def test_a_side_of_line_data_alone_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ``.prof`` against a ``.lprof`` alone: compared as asked, with one warning."""
+    before, _after = profiled_change(tmp_path)
+    lines = kernprof_program(tmp_path / "after" / "run.py", tmp_path / "after.lprof")
+    status, out, err = run([str(before), str(lines), "--json"], capsys)
+    assert status == 0 and json.loads(out)["after"]["files"] == [str(lines)]
+    assert err.count("\n") == 1 and "the after side is line data alone" in err
+    status, _, err = run([str(before), str(before), "--json"], capsys)
+    assert status == 0 and "line data alone" not in err
+
+
 def test_path_map_matches_checkouts(
     change: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -57,6 +57,19 @@ def test_kcachegrind_naming_is_accepted(
     assert target.read_text().startswith("# callgrind format\n")
 
 
+def test_a_name_of_another_format_is_written_with_a_warning(
+    cprofile_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``-f dot -o graph.png``: written as asked, and one warning line says so."""
+    target = cprofile_file.with_name("graph.png")
+    status, out, err = run(capsys, str(cprofile_file), "-f", "dot", "-o", str(target))
+    assert status == 0 and out.strip() == str(target)
+    assert target.read_text(encoding="utf-8").startswith("digraph")
+    assert err == "tuiprof: warning: graph.png is named like a png file, but the format is dot\n"
+    status, _, err = run(capsys, str(cprofile_file), "-f", "dot", "-o", str(target) + ".dot")
+    assert status == 0 and err == ""
+
+
 def test_existing_file_is_refused_then_forced(
     cprofile_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

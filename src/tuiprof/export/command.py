@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 
 from tuiprof.export.atomic import ExportError
-from tuiprof.export.request import ExportFormat, ExportRequest, default_output, export_profile
+from tuiprof.export.request import (
+    ExportFormat,
+    ExportRequest,
+    default_output,
+    export_profile,
+    suffix_conflict,
+)
 from tuiprof.export.scope import ScopeError, find_roots
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.names import visible
@@ -32,6 +38,14 @@ def run_export(options: argparse.Namespace) -> int:
         path = Path(options.output)
     else:
         path = default_output(options.files[0], export_format)
+    named = suffix_conflict(path, export_format)
+    if named is not None:
+        # Written as asked (a script chose both), but said: the dialog asks.
+        print(
+            f"tuiprof: warning: {visible(path.name)} is named like a {named.value} file, "
+            f"but the format is {export_format.value}",
+            file=sys.stderr,
+        )
     try:
         roots = tuple(find_roots(profile, options.root)) if options.root is not None else ()
         for name, value in (
