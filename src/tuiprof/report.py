@@ -157,7 +157,7 @@ def header_lines(
         )
     direction = ", reversed" if reverse else ""
     return [
-        f"{files}: {summary}, {len(profile)} functions",
+        f"{files}: {summary}, {len(profile)} function{'' if len(profile) == 1 else 's'}",
         f"showing {shown} of {matching}, sorted by {sort.title}{direction}",
     ]
 

@@ -142,6 +142,15 @@ async def test_filter_terms_are_anded_and_escape_clears(small: Profile) -> None:
         assert table_of(app).table_query.filter_text == ""
 
 
+async def test_slash_on_a_kept_filter_goes_on_typing_after_it(small: Profile) -> None:
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        await pilot.press("slash", *"app", "enter")
+        await pilot.press("slash", "space", *"walk")
+        assert table_of(app).table_query.filter_text == "app walk"
+        assert keys_of(app) == [WALK]
+
+
 async def test_filter_takes_regular_expressions(small: Profile) -> None:
     app = TuiprofApp(small)
     async with app.run_test() as pilot:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import marshal
 import pstats
 import sys
 from pathlib import Path
@@ -411,3 +412,10 @@ def test_line_tables_follow_a_path_map(
     out = capsys.readouterr().out
     assert "source not found" not in out
     assert "self.step()" in out
+
+
+def test_one_function_is_one_function(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "one.prof"
+    path.write_bytes(marshal.dumps({("m.py", 1, "f"): (1, 1, 0.5, 0.5, {})}))
+    out, _ = stats_out([str(path)], capsys)
+    assert out.splitlines()[0].endswith(", 1 function")

@@ -49,6 +49,7 @@ class DiffFunctionsPane(Vertical):
         yield DiffFilterInput(
             placeholder="/ filter: terms AND-ed, regex allowed; escape clears",
             id="diff-filter",
+            select_on_focus=False,  # `/` on a kept filter goes on typing after it
         )
         yield DiffTable(self.state, id="diff-table")
 

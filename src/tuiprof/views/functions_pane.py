@@ -55,6 +55,8 @@ class FunctionsPane(Vertical):
         yield FilterInput(
             placeholder="/ filter: terms AND-ed, regex allowed; enter keeps, escape clears",
             id="filter",
+            # `/` on a kept filter goes on typing after it, to narrow it.
+            select_on_focus=False,
         )
         yield FunctionTable(self.session, id="function-table")
 

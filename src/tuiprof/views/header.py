@@ -43,6 +43,10 @@ def describe_rows(query: FilterAndToggles, shown: int, total: int) -> list[str]:
     return parts
 
 
+def _functions(count: int) -> str:
+    return f"{count} function{'' if count == 1 else 's'}"
+
+
 class StatusHeader(Static):
     """Two short lines: the profile, then the table's sort and filter.
 
@@ -93,11 +97,11 @@ class StatusHeader(Static):
         p = self.profile
         facts = []
         if p.has_call_data:
-            facts.append(f"  total {format_time(p.total_time)}  {len(p)} functions")
+            facts.append(f"  total {format_time(p.total_time)}  {_functions(len(p))}")
         else:
             # line_profiler records no run time: this sums the functions it timed.
             facts.append(f"  sum of timed functions {format_time(p.total_time)}")
-            facts.append(f"  {len(p)} functions")
+            facts.append(f"  {_functions(len(p))}")
         if p.lines:
             facts.append(f"  {len(p.lines)} with line data")
         tail = "  [% of total]" if self._percent else ""
