@@ -304,6 +304,9 @@ ACTIONS: tuple[Action, ...] = (
 """Every key binding of the explorer."""
 
 
+DIFF_SECTION = "Diff screen (tuiprof diff)"
+"""The diff screen's section: its help lists it first."""
+
 HELP_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Everywhere", ("app",)),
     ("Main screen", ("main",)),
@@ -315,7 +318,7 @@ HELP_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Icicle", ("icicle",)),
     ("Source", ("source",)),
     ("Export dialog", ("export", "confirm")),
-    ("Diff screen (tuiprof diff)", ("diff",)),
+    (DIFF_SECTION, ("diff",)),
     ("Help", ("help",)),
 )
 """The help screen's sections, in order, and the parts each lists."""

@@ -10,6 +10,7 @@ loading indicator shows. ``tuiprof diff`` gives it a diff of two runs
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
 from textual.worker import get_current_worker
 
-from tuiprof.actions import ACTIONS, binding_ids, bindings_for
+from tuiprof.actions import ACTIONS, DIFF_SECTION, binding_ids, bindings_for
 from tuiprof.commands import TuiprofCommands
 from tuiprof.key_queue import KeyQueue
 from tuiprof.keymap import keymap_path, load_keymap
@@ -239,7 +240,10 @@ class TuiprofApp(App[int]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.user_keys))
+            # The diff screen's own keys first there (its module is loaded if it is shown).
+            diff = sys.modules.get("tuiprof.screens.diff")
+            on_diff = diff is not None and isinstance(self.screen, diff.DiffScreen)
+            self.push_screen(HelpScreen(self.user_keys, first=DIFF_SECTION if on_diff else None))
 
 
 def quit_keys(user_keys: dict[str, str]) -> frozenset[str]:

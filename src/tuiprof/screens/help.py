@@ -57,10 +57,12 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, user_keys: dict[str, str] | None = None) -> None:
+    def __init__(self, user_keys: dict[str, str] | None = None, first: str | None = None) -> None:
         super().__init__()
         self.user_keys = user_keys or {}
         """The user's key remapping, by binding id: the keys listed are the live ones."""
+        self.first = first
+        """The section shown right after "Everywhere" (the diff screen's, there)."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
@@ -73,7 +75,12 @@ class HelpScreen(ModalScreen[None]):
     def keys_table(self) -> Group:
         """Every section's keys, then the notes."""
         tables: list[Table] = []
-        for where, actions in help_sections():
+        sections = list(help_sections())
+        if self.first is not None:
+            chosen = [section for section in sections if section[0] == self.first]
+            others = [section for section in sections if section[0] != self.first]
+            sections = others[:1] + chosen + others[1:]
+        for where, actions in sections:
             table = _section(where)
             for action in actions:
                 keys = key_text(action, self.user_keys, self._key_display)
