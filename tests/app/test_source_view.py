@@ -13,7 +13,15 @@ from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import FunctionLines, LineTiming, Profile
 from tuiprof.model.session import Session
 from tuiprof.model.source import SourceFinder
-from tuiprof.views.source_view import SourceView, heat_bar, timing_cells
+from tuiprof.views.source_view import (
+    FULL_GUTTER,
+    MIN_CODE,
+    SourceView,
+    gutter_for,
+    gutter_size,
+    heat_bar,
+    timing_cells,
+)
 
 DEMO = '''\
 """A demo module."""
@@ -98,6 +106,36 @@ async def test_line_timings_and_the_functions_total(profile: Profile) -> None:
         row = next(line for line in text if "total += math.sqrt(i)" in line)
         assert "1000" in row and "300.0ms" in row and "0.300ms" not in row and "75.0%" in row
         assert "██████" in row  # the slowest line has the full bar
+
+
+async def test_a_narrow_view_drops_timing_columns_to_show_the_code(profile: Profile) -> None:
+    """At 40 columns the heat bar, per hit and %func give way; time and the code stay,
+    and the columns come back when the view is wide again."""
+    app = SourceApp(profile, SourceFinder(profile.files))
+    async with app.run_test(size=(40, 12)) as pilot:
+        view = app.query_one(SourceView)
+        view.show_function(profile.find(SLOW))
+        await pilot.pause()
+        text = screen_text(view)
+        assert "per hit" not in text[1] and "time" in text[1] and "source" in text[1]
+        row = next(line for line in text if "total += math" in line)
+        assert "300.0ms" in row
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        await pilot.pause()
+        text = screen_text(view)
+        assert "per hit" in text[1] and "heat" in text[1]
+        assert "total += math.sqrt(i)" in next(line for line in text if "300.0ms" in line)
+
+
+def test_the_gutter_leaves_the_code_room() -> None:
+    assert gutter_for(200) == FULL_GUTTER
+    for width in range(20, 200):
+        columns, heat = gutter_for(width)
+        assert 1 in columns  # the time stays
+        if (columns, heat) != ((1,), False):  # the least there is
+            assert width - gutter_size((columns, heat)) >= MIN_CODE
+    assert gutter_for(40) == ((1,), False)
 
 
 async def test_without_line_data_only_line_numbers(profile: Profile) -> None:

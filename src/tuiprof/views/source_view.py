@@ -52,10 +52,43 @@ def heat_bar(share: float, width: int = HEAT_WIDTH) -> str:
     return bar.ljust(width)
 
 
-def timing_cells(timing: LineTiming | None, function_total: float) -> str:
+MIN_CODE = 24
+"""Cells of code a narrow view keeps beside the line timings, dropping columns for it."""
+
+DROPPED_FIRST = ("heat", 2, 3, 0)
+"""What a narrow view gives up, in turn: the heat bar, per hit, %func, hits (time stays)."""
+
+Gutter = tuple[tuple[int, ...], bool]
+"""The timing columns shown (indexes into :data:`TIMING_COLUMNS`) and whether the heat bar is."""
+
+FULL_GUTTER: Gutter = ((0, 1, 2, 3), True)
+
+
+def gutter_for(width: int) -> Gutter:
+    """The timing columns that leave the code :data:`MIN_CODE` cells of ``width``."""
+    columns, heat = [0, 1, 2, 3], True
+    for dropped in DROPPED_FIRST:
+        if width - gutter_size((tuple(columns), heat)) >= MIN_CODE:
+            break
+        if dropped == "heat":
+            heat = False
+        else:
+            columns.remove(int(dropped))
+    return tuple(columns), heat
+
+
+def gutter_size(gutter: Gutter) -> int:
+    """Cells of the gutter with line data: line number, columns, heat bar, separator."""
+    columns, heat = gutter
+    return LINE_NO + sum(TIMING_COLUMNS[i][1] for i in columns) + (HEAT_WIDTH if heat else 0) + 3
+
+
+def timing_cells(
+    timing: LineTiming | None, function_total: float, columns: tuple[int, ...] = (0, 1, 2, 3)
+) -> str:
     """The gutter figures of one line: hits, time, time per hit, % of the function."""
     if timing is None:
-        return "".join(" " * size for _, size in TIMING_COLUMNS)
+        return "".join(" " * TIMING_COLUMNS[i][1] for i in columns)
     # No hits, no time per hit: blank, as line_profiler prints it.
     per_hit = format_time(timing.seconds / timing.hits) if timing.hits else ""
     cells = (
@@ -64,9 +97,7 @@ def timing_cells(timing: LineTiming | None, function_total: float) -> str:
         per_hit,
         format_percent(timing.seconds, function_total),
     )
-    return "".join(
-        text.rjust(size - 1) + " " for text, (_, size) in zip(cells, TIMING_COLUMNS, strict=True)
-    )
+    return "".join(cells[i].rjust(TIMING_COLUMNS[i][1] - 1) + " " for i in columns)
 
 
 class SourceView(CachedLinesView, can_focus=True):
@@ -162,9 +193,14 @@ class SourceView(CachedLinesView, can_focus=True):
         return len(self.message) + 1 if self.numbers_only else 0
 
     @property
+    def timing_gutter(self) -> Gutter:
+        """The timing columns shown at the view's width (fewer when it is narrow)."""
+        return gutter_for(self.scrollable_content_region.width or self.app.size.width)
+
+    @property
     def gutter_width(self) -> int:
         if self.has_line_data:
-            return LINE_NO + sum(size for _, size in TIMING_COLUMNS) + HEAT_WIDTH + 3
+            return gutter_size(self.timing_gutter)
         return LINE_NO + 1
 
     # What every view of the registry offers ----------------------------------
@@ -229,7 +265,8 @@ class SourceView(CachedLinesView, can_focus=True):
         self.virtual_size = Size(code_width if self._code else 0, rows + self.header_height)
 
     def resized(self) -> None:
-        if self._message_text:
+        # The message wraps, and the gutter's columns follow, the width.
+        if self._message_text or self.has_line_data:
             self._measure(self.scrollable_content_region.width)
             self.refresh()
 
@@ -347,8 +384,12 @@ class SourceView(CachedLinesView, can_focus=True):
         return _text_strip(left + " " * (room - cell_len(left)) + " " + right, width, style)
 
     def _columns_text(self) -> str:
-        figures = "".join(title.rjust(size - 1) + " " for title, size in TIMING_COLUMNS)
-        return "line".rjust(LINE_NO - 1) + " " + figures + "heat".ljust(HEAT_WIDTH + 3) + "source"
+        columns, heat = self.timing_gutter
+        figures = "".join(
+            TIMING_COLUMNS[i][0].rjust(TIMING_COLUMNS[i][1] - 1) + " " for i in columns
+        )
+        rule = "heat".ljust(HEAT_WIDTH + 3) if heat else "   "
+        return "line".rjust(LINE_NO - 1) + " " + figures + rule + "source"
 
     def _code_strip(self, row: int, width: int, scroll_x: int) -> Strip:
         line_no = row + self.first_line_no
@@ -365,10 +406,13 @@ class SourceView(CachedLinesView, can_focus=True):
         gutter_style = rich_base + self.get_component_rich_style("source-view--gutter")
         segments = [Segment(f"{line_no:>{LINE_NO - 1}} ", gutter_style)]
         if self.has_line_data:
-            segments.append(Segment(timing_cells(timing, self.function_total), rich_base))
-            share = timing.seconds / self._hottest if timing and self._hottest > 0 else 0.0
-            heat = rich_base + self.get_component_rich_style("source-view--heat")
-            segments.append(Segment(heat_bar(share), heat))
+            columns, with_heat = self.timing_gutter
+            cells = timing_cells(timing, self.function_total, columns)
+            segments.append(Segment(cells, rich_base))
+            if with_heat:
+                share = timing.seconds / self._hottest if timing and self._hottest > 0 else 0.0
+                heat = rich_base + self.get_component_rich_style("source-view--heat")
+                segments.append(Segment(heat_bar(share), heat))
             segments.append(Segment(" │ ", gutter_style))
         gutter = Strip(segments)
         code_width = max(0, width - gutter.cell_length)
