@@ -25,7 +25,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
-from tuiprof.model.format import format_calls, format_per_call, format_time
+from tuiprof.model.format import format_calls, format_per_call, format_time, format_total
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.names import fit_label, visible, visible_source
 from tuiprof.model.profile import FunctionLines, Profile
@@ -149,7 +149,7 @@ def header_lines(
         calls = f"{profile.total_calls} function calls"
         if profile.total_primitive_calls != profile.total_calls:
             calls += f" ({profile.total_primitive_calls} primitive calls)"
-        summary = f"{calls} in {format_time(profile.total_time)}"
+        summary = f"{calls} in {format_total(profile.total_time)}"
     else:
         summary = (
             f"line data only, {format_time(profile.total_time)} summed over the timed"

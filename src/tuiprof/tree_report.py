@@ -17,7 +17,7 @@ from typing import TextIO
 from tuiprof.ending import keep_until_exit
 from tuiprof.export.scope import ScopeError, find_roots
 from tuiprof.model.calltree import CallTree, TreeNode
-from tuiprof.model.format import format_percent, format_time
+from tuiprof.model.format import format_percent, format_time, format_total
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.names import visible
 from tuiprof.model.partial_callees import PartialCallees
@@ -102,7 +102,7 @@ TITLES = ("calls", "tottime", "cumtime", "%total")
 
 def text_lines(profile: Profile, rows: list[OutlineRow]) -> Iterator[str]:
     """A heading, then one line per row: the figures, then the indented function."""
-    yield f"{', '.join(profile.files)}: call tree, {format_time(profile.total_time)} in total"
+    yield f"{', '.join(profile.files)}: call tree, {format_total(profile.total_time)} in total"
     cells = [node_figures(profile, row.node) if row.node is not None else None for row in rows]
     widths = [len(title) for title in TITLES]
     for figures in cells:

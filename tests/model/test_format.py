@@ -87,3 +87,9 @@ def test_diff_figures_read_as_every_other_figure() -> None:
         "100.0%",
         "2500%",
     ]
+
+
+def test_a_total_of_zero_has_its_unit() -> None:
+    from tuiprof.model.format import format_total
+
+    assert format_total(0.0) == "0s" and format_total(1.5) == "1.500s"

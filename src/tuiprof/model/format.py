@@ -27,6 +27,11 @@ def format_time(seconds: float) -> str:
     return f"{sign}{value / 1e-6:.3f}µs"
 
 
+def format_total(seconds: float) -> str:
+    """A total in a heading: as :func:`format_time`, but zero reads ``0s``, with its unit."""
+    return "0s" if seconds == 0 else format_time(seconds)
+
+
 def _digits(value: float) -> str:
     if value >= 1000:
         return f"{value:.0f}"

@@ -7,7 +7,7 @@ import os
 from rich.text import Text
 from textual.widgets import Static
 
-from tuiprof.model.format import format_time
+from tuiprof.model.format import format_time, format_total
 from tuiprof.model.names import visible
 from tuiprof.model.profile import Profile
 from tuiprof.model.table import FilterAndToggles, TableQuery
@@ -97,7 +97,7 @@ class StatusHeader(Static):
         p = self.profile
         facts = []
         if p.has_call_data:
-            facts.append(f"  total {format_time(p.total_time)}  {_functions(len(p))}")
+            facts.append(f"  total {format_total(p.total_time)}  {_functions(len(p))}")
         else:
             # line_profiler records no run time: this sums the functions it timed.
             facts.append(f"  sum of timed functions {format_time(p.total_time)}")
