@@ -23,7 +23,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
@@ -78,10 +78,12 @@ class Confirm(ModalScreen[bool]):
 
     DEFAULT_CSS = """
     Confirm { align: center middle; }
-    Confirm > Vertical {
-        width: auto; max-width: 76; height: auto; padding: 1 2;
+    Confirm > #room { width: 76; max-width: 100%; height: auto; align-horizontal: center; }
+    Confirm #box {
+        width: auto; max-width: 100%; height: auto; padding: 1 2;
         border: thick $warning; background: $surface;
     }
+    Confirm #question { width: auto; max-width: 100%; height: auto; }
     Confirm Horizontal { height: auto; margin-top: 1; }
     Confirm Button { margin-right: 2; }
     """
@@ -94,8 +96,10 @@ class Confirm(ModalScreen[bool]):
         self.no = no
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(visible(self.question), markup=False)
+        # The box fits its question, up to 76 columns or the screen's width; the
+        # question wraps to it (a long path folds), so all of it reads.
+        with Vertical(id="room"), Vertical(id="box"):
+            yield Label(visible(self.question), markup=False, id="question")
             with Horizontal():
                 yield Button(f"{self.yes} (y)", variant="error", id="yes")
                 yield Button(f"{self.no} (n)", variant="primary", id="no")
@@ -144,9 +148,10 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     DEFAULT_CSS = """
     ExportDialog { align: center middle; }
-    ExportDialog > Vertical {
+    ExportDialog > VerticalScroll {
         width: 76; max-width: 100%; height: auto; max-height: 100%;
         padding: 0 1; border: thick $primary; background: $surface;
+        scrollbar-size-vertical: 1;
     }
     ExportDialog .title { text-style: bold; }
     ExportDialog RadioSet { width: 100%; }
@@ -155,8 +160,9 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     ExportDialog #thresholds { height: auto; }
     ExportDialog #thresholds Input { width: 12; }
     ExportDialog #thresholds Label { padding: 1 1 0 0; }
+    ExportDialog .note { width: 1fr; height: auto; }
     ExportDialog #target { color: $text-muted; }
-    ExportDialog #error { color: $error; height: auto; display: none; }
+    ExportDialog #error { color: $error; display: none; }
     ExportDialog #error.shown { display: block; }
     ExportDialog #buttons { height: auto; }
     ExportDialog #buttons Button { margin-right: 2; }
@@ -201,15 +207,22 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         self._writing = False
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        # It scrolls when the notes, wrapped to its width, are more than the screen holds.
+        with VerticalScroll():
             yield Label("Export the profile", classes="title")
             with RadioSet(id="format") as formats:
                 formats.border_title = "Format"
                 for fmt, title in FORMAT_TITLES.items():
                     yield PlainRadioButton(title, value=fmt is self._initial_format(), id=fmt.value)
-            yield Label("Output file")
-            yield Input(str(self.default_path), id="path")
-            yield Label(self._target_text(str(self.default_path)), id="target", markup=False)
+            path = Input(str(self.default_path), id="path")
+            path.border_title = "Output file"
+            yield path
+            yield Label(
+                self._target_text(str(self.default_path)),
+                id="target",
+                classes="note",
+                markup=False,
+            )
             node, edge = DEFAULT_NODE_THRESHOLD, DEFAULT_EDGE_THRESHOLD
             if self.remembered is not None:
                 node, edge = self.remembered.node_threshold, self.remembered.edge_threshold
@@ -233,7 +246,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                     id="filter",
                     disabled=not self.filter_text,
                 )
-            yield Label("", id="error", markup=False)
+            yield Label("", id="error", classes="note", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Export", variant="primary", id="export")
                 yield Button("Cancel", id="cancel")
@@ -394,3 +407,5 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         error = self.query_one("#error", Label)
         error.update(Content(visible(message)))
         error.set_class(bool(message), "shown")
+        if message:
+            error.scroll_visible(animate=False)

@@ -23,7 +23,6 @@ from tuiprof.model.format import (
     format_calls,
     format_duration_or_percent,
     format_percent,
-    format_time,
 )
 from tuiprof.model.names import fit_label, label
 from tuiprof.model.session import Session
@@ -216,18 +215,9 @@ class CallersView(Vertical):
         self.fid = fid
         self.callers.show(fid)
         self.callees.show(fid)
-        p = self.profile
-        subject = self.query_one("#callers-subject", SubjectLine)
-        if fid is None:
-            subject.show("no function selected")
-        else:
-            subject.show(
-                p.label(fid),
-                (f"   calls {format_calls(p.ncalls[fid], p.primitive_calls[fid])}", 1),
-                (f"  tottime {format_time(p.tottime[fid])}", 2),
-                (f"  cumtime {format_time(p.cumtime[fid])}", 0),
-            )
+        self._show_subject()
         self._split()
+        p = self.profile
         waiting = fid is not None and p.has_call_data and not p.call_graph_ready
         callers = "…" if waiting else len(self.callers.edges)
         callees = "…" if waiting else len(self.callees.edges)
@@ -236,6 +226,23 @@ class CallersView(Vertical):
         )
         self.query_one("#callees-title", Static).update(
             f"Callees ({callees}) — what it called", layout=False
+        )
+
+    def _show_subject(self) -> None:
+        """The function's own line: its times as shares of the total in percent mode."""
+        p, fid = self.profile, self.fid
+        subject = self.query_one("#callers-subject", SubjectLine)
+        if fid is None:
+            subject.show("no function selected")
+            return
+        total, percent = p.total_time, self.session.percent
+        tottime = format_duration_or_percent(p.tottime[fid], total, percent)
+        cumtime = format_duration_or_percent(p.cumtime[fid], total, percent)
+        subject.show(
+            p.label(fid),
+            (f"   calls {format_calls(p.ncalls[fid], p.primitive_calls[fid])}", 1),
+            (f"  tottime {tottime}", 2),
+            (f"  cumtime {cumtime}", 0),
         )
 
     def _split(self) -> None:
@@ -260,6 +267,7 @@ class CallersView(Vertical):
         return self.callers
 
     def percent_changed(self) -> None:
+        self._show_subject()
         for table in (self.callers, self.callees):
             table.rows_changed()
 
