@@ -45,8 +45,22 @@ class SafeUnpickler(pickle._Unpickler):
 
     def __init__(self, data: bytes, allowed: Mapping[tuple[str, str], object]) -> None:
         # Python 2 pickles hold paths as byte strings: read them as UTF-8.
-        super().__init__(io.BytesIO(data), encoding="utf-8")
+        self._input = io.BytesIO(data)
+        super().__init__(self._input, encoding="utf-8")
         self._allowed = allowed
+
+    @property
+    def exhausted(self) -> bool:
+        """Whether every byte was read: an error then means the data ended too early.
+
+        The pure-Python unpickler reports reading past the end in several ways
+        (``IndexError`` for a missing byte, ``struct.error`` for a short number).
+        """
+        if self._input.tell() < len(self._input.getbuffer()):
+            return False
+        # Protocol 4 reads a frame at a time: its bytes must be used up too.
+        frame = getattr(getattr(self, "_unframer", None), "current_frame", None)
+        return frame is None or frame.tell() >= len(frame.getbuffer())
 
     def find_class(self, module: str, name: str) -> Any:
         target = self._allowed.get((module, name))

@@ -60,9 +60,10 @@ _ALLOWED: dict[tuple[str, str], object] = dict.fromkeys(LINESTATS_PATHS, _LineSt
 
 def parse_lprof(path: str, data: bytes) -> tuple[RawTimings, float]:
     """Decode an ``.lprof`` file's bytes into ``(timings, unit)``, checked."""
+    unpickler = SafeUnpickler(data, _ALLOWED)
     try:
         # Python 2's line_profiler wrote paths as byte strings: read them as UTF-8.
-        obj = SafeUnpickler(data, _ALLOWED).load()
+        obj = unpickler.load()
     except RefusedGlobal as error:
         raise ProfileError(
             path, f"is not a plain line_profiler file: {error} (nothing was run)"
@@ -85,6 +86,8 @@ def parse_lprof(path: str, data: bytes) -> tuple[RawTimings, float]:
         struct.error,
         UnicodeDecodeError,
     ):
+        if unpickler.exhausted:  # read to the end and wanted more
+            raise ProfileError(path, "is truncated (the .lprof data ends too early)") from None
         raise ProfileError(path, "is not a valid .lprof file (bad pickle data)") from None
     except RecursionError:
         raise ProfileError(path, "is not a valid .lprof file (nested too deeply)") from None

@@ -67,8 +67,8 @@ def sniff(data: bytes) -> Format | None:
     if not data:
         return None
     first = data[0]
-    if first == _PICKLE_PROTO and len(data) > 1 and data[1] <= 5:
-        return Format.LPROF
+    if first == _PICKLE_PROTO and (len(data) == 1 or data[1] <= 5):
+        return Format.LPROF  # one byte: a cut file, which the loader says
     if first in _MARSHAL_DICT and (
         data in (b"{0", b"\xfb0") or not _looks_like_text(data[:SNIFF_BYTES])
     ):
@@ -149,9 +149,12 @@ def _looks_like_text(head: bytes) -> bool:
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError:
-        # A multi-byte character cut by the slice is still text.
+        # A multi-byte character cut by the slice is still text (but a few
+        # bytes that are not UTF-8 at all are not).
         try:
             text = head[:-3].decode("utf-8")
         except UnicodeDecodeError:
+            return False
+        if not text:
             return False
     return all(ch.isprintable() or ch in "\t\r\n\f" for ch in text)
