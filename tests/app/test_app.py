@@ -23,7 +23,8 @@ from tuiprof.model.format import format_time
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
 from tuiprof.model.table import SortKey
-from tuiprof.screens.export_dialog import ConfirmOverwrite, ExportDialog
+from tuiprof.screens.confirm import ConfirmOverwrite
+from tuiprof.screens.export_dialog import ExportDialog
 from tuiprof.screens.help import HelpScreen
 from tuiprof.screens.main import MainScreen
 from tuiprof.views.callers import CallersView

@@ -8,7 +8,8 @@ from textual.widgets import Footer
 
 from tests.app.test_key_bursts import settle, small_app
 from tuiprof.app import TuiprofApp
-from tuiprof.screens.export_dialog import ConfirmOverwrite, ExportDialog
+from tuiprof.screens.confirm import ConfirmOverwrite
+from tuiprof.screens.export_dialog import ExportDialog
 from tuiprof.screens.help import HelpScreen
 
 SIZE = (100, 30)

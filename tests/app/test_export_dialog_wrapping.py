@@ -13,7 +13,8 @@ from tests.app.conftest import small_stats, write_profile
 from tuiprof.app import TuiprofApp
 from tuiprof.export import request as export_request
 from tuiprof.model.loaders import load_profile
-from tuiprof.screens.export_dialog import ConfirmOverwrite, ConfirmSuffix, ExportDialog
+from tuiprof.screens.confirm import ConfirmOverwrite, ConfirmSuffix
+from tuiprof.screens.export_dialog import ExportDialog
 
 SIZES = [(80, 24), (60, 24)]
 LONG = "a_folder_with_a_rather_long_name/and_another_one_under_it"

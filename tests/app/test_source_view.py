@@ -13,15 +13,15 @@ from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import FunctionLines, LineTiming, Profile
 from tuiprof.model.session import Session
 from tuiprof.model.source import SourceFinder
-from tuiprof.views.source_view import (
+from tuiprof.views.source_gutter import (
     FULL_GUTTER,
     MIN_CODE,
-    SourceView,
     gutter_for,
     gutter_size,
     heat_bar,
     timing_cells,
 )
+from tuiprof.views.source_view import SourceView
 
 DEMO = '''\
 """A demo module."""

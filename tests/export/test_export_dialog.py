@@ -19,7 +19,8 @@ from tuiprof.export.request import (
 )
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
-from tuiprof.screens.export_dialog import ConfirmOverwrite, ConfirmSuffix, ExportDialog
+from tuiprof.screens.confirm import ConfirmOverwrite, ConfirmSuffix
+from tuiprof.screens.export_dialog import ExportDialog
 
 
 class DialogApp(App[None]):
