@@ -72,11 +72,16 @@ async def test_the_header_keeps_the_figures_with_long_file_names(tmp_path: Path)
         assert top.rstrip().endswith("8 functions  1 with line data") and "…" in top
 
 
-async def test_a_sort_shows_the_top_and_the_cursor_stays(tmp_path: Path) -> None:
+def two_hundred_functions(tmp_path: Path) -> Profile:
+    """f001 .. f200, each one's times in proportion to its number (f200 on top by tottime)."""
     stats: dict[Any, Any] = {
         ("/src/m.py", i, f"f{i:03}"): (i, i, 0.001 * i, 0.001 * i, {}) for i in range(1, 201)
     }
-    app = TuiprofApp(load_profile([str(write_profile(tmp_path / "many.prof", stats))]))
+    return load_profile([str(write_profile(tmp_path / "many.prof", stats))])
+
+
+async def test_a_sort_shows_the_top_and_the_cursor_stays(tmp_path: Path) -> None:
+    app = TuiprofApp(two_hundred_functions(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         table = app.screen.query_one(FunctionTable)
@@ -103,10 +108,7 @@ async def test_a_sort_shows_the_top_and_the_cursor_stays(tmp_path: Path) -> None
 async def test_the_cursor_note_follows_a_resize(tmp_path: Path) -> None:
     """After a sort the note says where the cursor stayed; a resize that brings the
     cursor into view (or takes it out) updates the note."""
-    stats: dict[Any, Any] = {
-        ("/src/m.py", i, f"f{i:03}"): (i, i, 0.001 * i, 0.001 * i, {}) for i in range(1, 201)
-    }
-    app = TuiprofApp(load_profile([str(write_profile(tmp_path / "many.prof", stats))]))
+    app = TuiprofApp(two_hundred_functions(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         table = app.screen.query_one(FunctionTable)
