@@ -72,6 +72,14 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()
 
+    def on_resize(self) -> None:
+        # The binding ids give way on a narrow screen (the descriptions stay).
+        self.query_one("#help-keys", Static).update(self.keys_table())
+
+    @property
+    def shows_ids(self) -> bool:
+        return self.app.size.width >= IDS_FROM
+
     def keys_table(self) -> Group:
         """Every section's keys, then the notes."""
         tables: list[Table] = []
@@ -81,25 +89,25 @@ class HelpScreen(ModalScreen[None]):
             others = [section for section in sections if section[0] != self.first]
             sections = others[:1] + chosen + others[1:]
         for where, actions in sections:
-            table = _section(where)
+            table = _section(where, self.shows_ids)
             for action in actions:
                 keys = key_text(action, self.user_keys, self._key_display)
-                table.add_row(Text(keys), Text(action.description), action.id)
+                # Rich adds a column for a cell past the last: the id only where shown.
+                binding = (action.id,) if self.shows_ids else ()
+                table.add_row(Text(keys), Text(action.description), *binding)
             tables.append(table)
-        notes = _section("Notes")
-        notes.add_row("ctrl+p", "Command palette: every action by name", "")
-        notes.add_row(ESTIMATE_MARK, Text(ESTIMATE_NOTE), "")
-        notes.add_row("░ ↻ …", Text(ICICLE_NOTE), "")
+        notes = _section("Notes", self.shows_ids)
+        notes.add_row("ctrl+p", "Command palette: every action by name")
+        notes.add_row(ESTIMATE_MARK, Text(ESTIMATE_NOTE))
+        notes.add_row("░ ↻ …", Text(ICICLE_NOTE))
         notes.add_row(
             "%",
             "Percent mode shows tottime and cumtime as a share of the profile's total; "
             "per-call columns stay in time units.",
-            "",
         )
         notes.add_row(
             "keymap",
             Text(f'{keymap_path()}: a [keys] table of binding_id = "key" lines.'),
-            "",
         )
         tables.append(notes)
         return Group(*tables)
@@ -108,7 +116,12 @@ class HelpScreen(ModalScreen[None]):
         return self.app.get_key_display(Binding(key, ""))
 
 
-def _section(title: str) -> Table:
+IDS_FROM = 72
+"""Screen width from which the help shows each binding's id (for the keymap file)."""
+
+
+def _section(title: str, ids: bool) -> Table:
+    """A titled table of key, description and (``ids``) binding id."""
     table = Table(
         title=Text(title, style="bold underline"),
         title_justify="left",
@@ -119,5 +132,6 @@ def _section(title: str) -> Table:
     )
     table.add_column("key", width=16, no_wrap=True, style="bold")
     table.add_column("does", ratio=1)
-    table.add_column("id", width=20, no_wrap=True, style="dim")
+    if ids:
+        table.add_column("id", width=20, no_wrap=True, style="dim")
     return table
