@@ -318,3 +318,17 @@ async def test_bad_caller_records_of_one_run_are_a_notification(tmp_path: Path) 
         assert str(bad) in notes[0].message and str(good) not in notes[0].message
         assert not after.callers(after.find(PARSE)) and before.callers(before.find(PARSE))
         assert _screen(app).table.row_count() == len(stats)
+
+
+async def test_a_40_column_screen_shows_whole_rows() -> None:
+    """No sideways scroll: with no column left to give way, the names take what is left."""
+    from tuiprof.views.diff_table import DiffTable
+
+    app = make_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DiffTable)
+        width = table.scrollable_content_region.width
+        layout = table.column_layout(width)
+        assert sum(size for _, size in layout) + len(layout) - 1 <= width
+        assert table.content_width() == 0 and table.max_scroll_x == 0

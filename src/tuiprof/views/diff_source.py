@@ -59,6 +59,7 @@ class LineDiffTable(RowTable):
     DEFAULT_CSS = "LineDiffTable { height: 1fr; }" + SIGNED_CSS.format(name="LineDiffTable")
 
     min_flexible_width: ClassVar[int] = 20
+    least_flexible_width: ClassVar[int] = 20  # code scrolls sideways rather than shrink
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -73,6 +73,10 @@ class RowTable(CursorLinesView):
     columns: tuple[Column, ...] = ()
     """Set by each subclass, per instance: count columns are as wide as the profile needs."""
     min_flexible_width: ClassVar[int] = 16
+    """Optional columns give way until the flexible column has this many cells."""
+    least_flexible_width: ClassVar[int] = 10
+    """With none left to give way, it takes what is left down to this, and below it
+    the table scrolls sideways (a 40-column screen still shows whole rows)."""
     empty_component: ClassVar[str] = "row-table--empty"
 
     class HeaderClicked(Message):
@@ -109,7 +113,8 @@ class RowTable(CursorLinesView):
         """(column index, cells) of the columns shown at ``width``, left to right.
 
         Optional columns are dropped, highest ``drop`` first, until the flexible
-        column gets its minimum width.
+        column gets its minimum width; then it takes what is left, down to
+        :attr:`least_flexible_width`.
         """
         cached = self._layouts.get(width)
         if cached is not None:
@@ -123,7 +128,7 @@ class RowTable(CursorLinesView):
             if width - fixed >= self.min_flexible_width or not droppable:
                 break
             shown.remove(droppable.pop(0))
-        flexible = max(self.min_flexible_width, width - fixed)
+        flexible = max(min(self.min_flexible_width, self.least_flexible_width), width - fixed)
         result = [(i, self.columns[i].width or flexible) for i in shown]
         self._layouts[width] = result
         return result
