@@ -65,6 +65,21 @@ async def test_g_opens_the_after_runs_icicle_at_the_selected_row() -> None:
         assert "checksum" in trail(screen)
 
 
+async def test_the_change_comes_right_after_the_name_and_shows_at_40_columns() -> None:
+    app = make_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        screen = _screen(app)
+        await pilot.press("g")
+        await pilot.pause()
+        lines = status(screen).splitlines()
+        assert lines[1].startswith("before → after") and "calls" not in lines[1]
+        shown = screen.query_one(IcicleStatus)
+        assert shown.size.height >= 3  # the name and the whole change, at least, in view
+        rendered = "".join(shown.render_line(y).text for y in range(shown.size.height))
+        assert "Δ" in rendered and "%" in rendered.split("Δ", 1)[1]
+
+
 async def test_the_arrows_zoom_and_home_in_the_diff_icicle() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -1,7 +1,7 @@
 """The icicle's status line: the block under the cursor, its full name and figures.
 
-In a differential icicle a third line gives the block's change, signed, so it
-reads without colour: ``before → after  4.981s → 191.9ms  Δ −4.789s  −96.1%``.
+In a differential icicle a line after the name gives the block's change, signed, so
+it reads without colour: ``before → after  4.981s → 191.9ms  Δ −4.789s  −96.1%``.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class IcicleStatus(Static):
 
 
 def status_text(profile: Profile, chart: IcicleChart, block: Block | None) -> Text:
-    """Two lines: what the block is, then its figures."""
+    """What the block is, its change in a differential icicle, then its figures."""
     if block is None:
         return Text("no calls recorded")
     layout = chart.icicle
@@ -59,16 +59,18 @@ def status_text(profile: Profile, chart: IcicleChart, block: Block | None) -> Te
         f"{format_percent(block.cumtime, profile.total_time)} of total",
         f"{format_percent(block.cumtime, chart.zoom_total)} of zoom",
     ]
-    # Narrow screens wrap the figures onto more lines rather than cut them.
+    # Narrow screens wrap the figures onto more lines rather than cut them. In a
+    # differential icicle the change comes right after the name: what is cut
+    # when the lines outgrow the status's five rows is the figures' end.
     text = Text(first)
+    if block.delta is not None:
+        text.append("\n")
+        text.append_text(change_text(block.delta))
     text.append("\n" + "  ".join(parts))
     if block.estimated:
         text.append("  estimate", Style(bold=True, italic=True))
     if block.recursive:
         text.append("  recursion: drawn once, not expanded", Style(bold=True))
-    if block.delta is not None:
-        text.append("\n")
-        text.append_text(change_text(block.delta))
     return text
 
 
