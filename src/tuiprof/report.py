@@ -25,7 +25,13 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
-from tuiprof.model.format import format_calls, format_per_call, format_time, format_total
+from tuiprof.model.format import (
+    format_calls,
+    format_functions,
+    format_per_call,
+    format_time,
+    format_total,
+)
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.names import fit_label, visible, visible_source
 from tuiprof.model.profile import FunctionLines, Profile
@@ -157,7 +163,7 @@ def header_lines(
         )
     direction = ", reversed" if reverse else ""
     return [
-        f"{files}: {summary}, {len(profile)} function{'' if len(profile) == 1 else 's'}",
+        f"{files}: {summary}, {format_functions(len(profile))}",
         f"showing {shown} of {matching}, sorted by {sort.title}{direction}",
     ]
 

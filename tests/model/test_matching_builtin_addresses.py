@@ -7,6 +7,7 @@ import textwrap
 import pytest
 
 from tests.model.diff_support import cprofile_program
+from tests.model.test_matching import _keys_profile
 from tuiprof.model.diff import ProfileDiff, Status, diff_profiles
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.matching import NONE, match_profiles
@@ -94,17 +95,8 @@ def test_a_rerun_with_a_moved_address_is_listed_as_rekeyed(runs: tuple[Profile, 
     ]
 
 
-def _keyed(keys: list[tuple[str, int, str]]) -> Profile:
-    n = len(keys)
-    return Profile(
-        keys=keys, primitive_calls=[1] * n, ncalls=[1] * n, tottime=[1.0] * n, cumtime=[1.0] * n,
-        callers_raw=[{} for _ in keys], total_time=float(n), total_calls=n,
-        total_primitive_calls=n, files=("x",),
-    )  # fmt: skip
-
-
 def _builtins(*names: str) -> Profile:
-    return _keyed([("~", 0, name) for name in names])
+    return _keys_profile([("~", 0, name) for name in names])
 
 
 def test_a_unique_name_but_for_its_address_pairs() -> None:
@@ -163,5 +155,5 @@ def test_a_unique_one_pairs_beside_an_ambiguous_pair() -> None:
 def test_functions_in_files_keep_their_exact_names() -> None:
     keys_before = [("/a.py", 3, "<lambda>"), ("/a.py", 9, "<genexpr>"), ("/a.py", 20, "f at 0x1")]
     keys_after = [("/a.py", 4, "<lambda>"), ("/a.py", 10, "<genexpr>"), ("/a.py", 21, "f at 0x2")]
-    before, after = _keyed(keys_before), _keyed(keys_after)
+    before, after = _keys_profile(keys_before), _keys_profile(keys_after)
     assert match_profiles(before, after).after_of == [0, 1, NONE]

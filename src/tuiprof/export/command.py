@@ -13,6 +13,7 @@ from tuiprof.export.request import (
     default_output,
     export_profile,
     suffix_conflict,
+    suffix_message,
 )
 from tuiprof.export.scope import ScopeError, find_roots
 from tuiprof.model.loaders import load_profile
@@ -42,8 +43,7 @@ def run_export(options: argparse.Namespace) -> int:
     if named is not None:
         # Written as asked (a script chose both), but said: the dialog asks.
         print(
-            f"tuiprof: warning: {visible(path.name)} is named like a {named.value} file, "
-            f"but the format is {export_format.value}",
+            f"tuiprof: warning: {visible(suffix_message(path, export_format, named))}",
             file=sys.stderr,
         )
     try:

@@ -98,6 +98,13 @@ def output_in(folder: Path, first_input: str | Path, export_format: ExportFormat
     return folder / default_output(Path(first_input).name, export_format)
 
 
+def suffix_message(path: Path, export_format: ExportFormat, named: ExportFormat) -> str:
+    """``graph.png is named like a png file, but the format is dot``."""
+    return (
+        f"{path.name} is named like a {named.value} file, but the format is {export_format.value}"
+    )
+
+
 def suffix_conflict(path: Path, export_format: ExportFormat) -> ExportFormat | None:
     """The other format that ``path``'s suffix names, or None.
 

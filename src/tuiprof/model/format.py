@@ -27,6 +27,11 @@ def format_time(seconds: float) -> str:
     return f"{sign}{value / 1e-6:.3f}µs"
 
 
+def format_functions(count: int) -> str:
+    """``1 function``, ``83 functions``."""
+    return f"{count} function{'' if count == 1 else 's'}"
+
+
 def format_total(seconds: float) -> str:
     """A total in a heading: as :func:`format_time`, but zero reads ``0s``, with its unit."""
     return "0s" if seconds == 0 else format_time(seconds)

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
 from tuiprof.actions import bindings_for
-from tuiprof.export.request import ExportFormat
+from tuiprof.export.request import ExportFormat, suffix_message
 from tuiprof.model.names import visible
 from tuiprof.views._textual_hacks import KeysFooter
 
@@ -81,8 +81,8 @@ class ConfirmSuffix(Confirm):
 
     def __init__(self, path: Path, export_format: ExportFormat, named: ExportFormat) -> None:
         super().__init__(
-            f"{path.name} is named like a {named.value} file, but the format is"
-            f" {export_format.value}. Write {export_format.value} to it anyway?",
+            f"{suffix_message(path, export_format, named)}."
+            f" Write {export_format.value} to it anyway?",
             "Write it",
             "Go back",
         )

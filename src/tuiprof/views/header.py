@@ -7,7 +7,7 @@ import os
 from rich.text import Text
 from textual.widgets import Static
 
-from tuiprof.model.format import format_time, format_total
+from tuiprof.model.format import format_functions, format_time, format_total
 from tuiprof.model.names import visible
 from tuiprof.model.profile import Profile
 from tuiprof.model.table import FilterAndToggles, TableQuery
@@ -41,10 +41,6 @@ def describe_rows(query: FilterAndToggles, shown: int, total: int) -> list[str]:
     if shown != total:
         parts.append(f"{shown} of {total} shown")
     return parts
-
-
-def _functions(count: int) -> str:
-    return f"{count} function{'' if count == 1 else 's'}"
 
 
 class StatusHeader(Static):
@@ -97,11 +93,11 @@ class StatusHeader(Static):
         p = self.profile
         facts = []
         if p.has_call_data:
-            facts.append(f"  total {format_total(p.total_time)}  {_functions(len(p))}")
+            facts.append(f"  total {format_total(p.total_time)}  {format_functions(len(p))}")
         else:
             # line_profiler records no run time: this sums the functions it timed.
             facts.append(f"  sum of timed functions {format_time(p.total_time)}")
-            facts.append(f"  {_functions(len(p))}")
+            facts.append(f"  {format_functions(len(p))}")
         if p.lines:
             facts.append(f"  {len(p.lines)} with line data")
         tail = "  [% of total]" if self._percent else ""

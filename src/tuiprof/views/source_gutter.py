@@ -6,6 +6,8 @@ the order of :data:`DROPPED_FIRST`. No Textual here: plain text per line.
 
 from __future__ import annotations
 
+import functools
+
 from tuiprof.model.format import format_percent, format_time
 from tuiprof.model.profile import LineTiming
 
@@ -38,6 +40,7 @@ Gutter = tuple[tuple[int, ...], bool]
 FULL_GUTTER: Gutter = ((0, 1, 2, 3), True)
 
 
+@functools.cache
 def gutter_for(width: int) -> Gutter:
     """The timing columns that leave the code :data:`MIN_CODE` cells of ``width``."""
     columns, heat = [0, 1, 2, 3], True
