@@ -281,3 +281,66 @@ def test_a_script_without_functions_is_warned_about_by_default(tmp_path: Path) -
         "tuiprof: warning: no line data recorded: flat.lprof not written",
     ]
     assert not (tmp_path / "flat.lprof").exists()
+
+
+def test_a_run_without_line_data_moves_the_last_lprof_beside_its_profile(tmp_path: Path) -> None:
+    # The old .lprof left beside the new .prof would be joined with it by habit
+    # (`tuiprof run.prof run.lprof`): two runs' figures in one session.
+    write(tmp_path, "kernels.py", KERNELS)
+    write(tmp_path, "runner.py", RUNNER)
+    first = record(tmp_path, "--no-open", "--lines", "kernels", "--", "runner.py")
+    assert first.returncode == 3
+    lines_before = (tmp_path / "runner.lprof").read_bytes()
+    profile_before = (tmp_path / "runner.prof").read_bytes()
+
+    done = record(tmp_path, "--no-open", "--lines", "nosuch.mod", "--", "runner.py")
+
+    assert done.returncode == 3
+    assert done.stderr.splitlines()[:3] == [
+        "tuiprof: warning: --lines nosuch.mod: matched no function",
+        "tuiprof: warning: no line data recorded: runner.lprof not written",
+        "tuiprof: warning: runner.lprof of an earlier run moved to runner.lprof.prev",
+    ]
+    assert not (tmp_path / "runner.lprof").exists()
+    assert (tmp_path / "runner.lprof.prev").read_bytes() == lines_before
+    assert (tmp_path / "runner.prof.prev").read_bytes() == profile_before
+
+
+def test_a_run_without_lines_moves_the_last_lprof_too(tmp_path: Path) -> None:
+    write(tmp_path, "kernels.py", KERNELS)
+    write(tmp_path, "runner.py", RUNNER)
+    record(tmp_path, "--no-open", "--lines", "kernels", "--", "runner.py")
+    lines_before = (tmp_path / "runner.lprof").read_bytes()
+
+    done = record(tmp_path, "--no-open", "runner.py")
+
+    assert done.stderr.splitlines()[0] == (
+        "tuiprof: warning: runner.lprof of an earlier run moved to runner.lprof.prev"
+    )
+    assert not (tmp_path / "runner.lprof").exists()
+    assert (tmp_path / "runner.lprof.prev").read_bytes() == lines_before
+
+
+def test_a_profile_named_lprof_is_not_moved_away(tmp_path: Path) -> None:
+    write(tmp_path, "kernels.py", KERNELS)
+    write(tmp_path, "runner.py", RUNNER)
+    done = record(tmp_path, "--no-open", "-o", "odd.lprof", "runner.py")
+    assert done.returncode == 3
+    assert "moved" not in done.stderr
+    assert (tmp_path / "odd.lprof").is_file()
+    assert not (tmp_path / "odd.lprof.prev").exists()
+
+
+def test_an_lprof_that_cannot_be_moved_is_a_warning(tmp_path: Path) -> None:
+    write(tmp_path, "kernels.py", KERNELS)
+    write(tmp_path, "runner.py", RUNNER)
+    (tmp_path / "runner.lprof").write_bytes(b"old")
+    (tmp_path / "runner.lprof.prev").mkdir()
+    done = record(tmp_path, "--no-open", "runner.py")
+    assert done.returncode == 3
+    first, last = done.stderr.splitlines()
+    assert first.startswith(
+        "tuiprof: warning: runner.lprof is of an earlier run and could not be moved: "
+    )
+    assert last.startswith("tuiprof: wrote runner.prof (exit 3, ")
+    assert (tmp_path / "runner.lprof").read_bytes() == b"old"

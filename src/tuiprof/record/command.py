@@ -28,6 +28,7 @@ from tuiprof.record.output import (
     Outputs,
     check_outputs,
     plan_outputs,
+    retire,
     write_lprof,
     write_pstats,
 )
@@ -217,6 +218,8 @@ def run_record(argv: Sequence[str]) -> int:
             kept = write_pstats(outputs.profile, profiler.stats)
             if recorder is not None and outputs.lines is not None:
                 write_lprof(outputs.lines, recorder.stats())
+            else:
+                _retire_stale(outputs.profile, start_folder)
     except ExportError as error:
         print(f"tuiprof: cannot write the profile: {error}", file=sys.stderr)
         return EXIT_INPUT
@@ -236,6 +239,21 @@ def _warn_unmatched(recorder: LineRecorder, outputs: Outputs, folder: str) -> Ou
         return outputs
     _warn(f"no line data recorded: {_shown(outputs.lines, folder)} not written")
     return Outputs(outputs.profile)
+
+
+def _retire_stale(profile: Path, folder: str) -> None:
+    """A ``.lprof`` beside the new profile is of an earlier run: it goes to ``.prev``, beside
+    that run's profile, so that ``OUT`` and ``OUT.lprof`` never mix two runs."""
+    lines = profile.with_suffix(".lprof")
+    if lines == profile:
+        return
+    try:
+        moved = retire(lines)
+    except ExportError as error:
+        _warn(f"{_shown(lines, folder)} is of an earlier run and could not be moved: {error}")
+        return
+    if moved is not None:
+        _warn(f"{_shown(lines, folder)} of an earlier run moved to {_shown(moved, folder)}")
 
 
 def _warn(message: str) -> None:

@@ -107,6 +107,23 @@ def keep_previous(path: Path) -> Path | None:
     return kept
 
 
+def retire(path: Path) -> Path | None:
+    """Move an existing ``path`` to ``OUT.prev``, with no new file in its place; its new path.
+
+    A ``--lines`` run that recorded no line data writes no ``.lprof``: the one
+    left from the run before goes beside that run's profile (``OUT.prev``), so
+    that ``OUT`` and ``OUT.lprof`` never mix two runs.
+    """
+    if not path.is_file() or path.is_symlink():
+        return None
+    kept = previous(path)
+    try:
+        os.replace(path, kept)
+    except OSError as error:
+        raise ExportError(f"{kept}: {error.strerror or error}") from None
+    return kept
+
+
 def write_output(path: Path, produce: Callable[[BinaryIO], None]) -> Path | None:
     """Keep the previous ``path``, write the new one atomically; the kept path, or None."""
     kept = keep_previous(path)
