@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual.widget import Widget
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, RadioButton
 from textual.widgets._toast import Toast
 
 from tests.app.conftest import small_stats, write_profile
@@ -134,3 +134,28 @@ async def test_graphviz_missing_reads_in_full(
         text = "".join(shown(app, toast) for toast in toasts)
         assert squeezed("install Graphviz (apt-get install graphviz, dnf install") in text
         assert squeezed(f"dot -Tsvg {tmp_path / 'small.dot'} -o {tmp_path / 'small.svg'}") in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (73, 24), (60, 24), (53, 24), (40, 15)])
+async def test_every_format_and_threshold_fits_the_dialog(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = app_of(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        body = dialog.query_one("VerticalScroll").content_region
+        for fmt in ("callgrind", "dot", "svg", "png"):
+            button = dialog.query_one(f"#{fmt}", RadioButton)
+            dialog.query_one("VerticalScroll").scroll_to_widget(button, animate=False)
+            await pilot.pause()
+            assert button.region.right <= body.right, fmt
+            assert squeezed(str(button.label)) in shown(app, button), fmt
+        for threshold in ("#node", "#edge"):
+            field = dialog.query_one(threshold, Input)
+            dialog.query_one("VerticalScroll").scroll_to_widget(field, animate=False)
+            await pilot.pause()
+            assert field.region.width >= 8 and field.region.right <= body.right, threshold
+            assert field.value in shown(app, field)

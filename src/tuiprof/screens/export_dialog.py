@@ -23,7 +23,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
@@ -46,6 +46,11 @@ from tuiprof.model.names import visible, visible_name
 from tuiprof.model.profile import Profile
 from tuiprof.screens.confirm import ConfirmOverwrite, ConfirmSuffix
 from tuiprof.views._textual_hacks import KeysFooter
+
+NARROW_BELOW = 74
+"""Below this many columns the four formats take two rows, the two thresholds one each."""
+TINY_BELOW = 54
+"""Below this many columns the formats take a row each."""
 
 FORMAT_TITLES = {
     ExportFormat.CALLGRIND: "callgrind (KCachegrind)",
@@ -88,9 +93,20 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     ExportDialog RadioSet { width: 100%; }
     ExportDialog #format { layout: horizontal; }
     ExportDialog #format RadioButton { width: auto; }
-    ExportDialog #thresholds { height: auto; }
+    ExportDialog #thresholds { height: auto; layout: horizontal; }
+    ExportDialog #thresholds Horizontal { width: auto; height: auto; }
     ExportDialog #thresholds Input { width: 12; }
     ExportDialog #thresholds Label { padding: 1 1 0 0; }
+    ExportDialog.-narrow #format, ExportDialog.-tiny #format {
+        layout: grid; grid-size: 2; grid-columns: auto auto; grid-rows: 1; height: auto;
+    }
+    ExportDialog.-tiny #format { grid-size: 1; }
+    ExportDialog.-tiny #thresholds Horizontal { width: 100%; }
+    ExportDialog.-tiny #thresholds Input { width: 1fr; }
+    ExportDialog.-narrow #thresholds, ExportDialog.-tiny #thresholds { layout: vertical; }
+    ExportDialog.-narrow #thresholds Label, ExportDialog.-tiny #thresholds Label {
+        width: 26; text-align: right;
+    }
     ExportDialog .note { width: 1fr; height: auto; }
     ExportDialog #target { color: $text-muted; }
     ExportDialog #error { color: $error; display: none; }
@@ -99,6 +115,12 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     ExportDialog #buttons Button { margin-right: 2; }
     """
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("export")
+    # Not annotated ClassVar: Textual's Screen declares it as its instances' (mypy).
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
+        (0, "-tiny"),
+        (TINY_BELOW, "-narrow"),
+        (NARROW_BELOW, "-wide"),
+    ]
 
     def __init__(
         self,
@@ -157,11 +179,14 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             node, edge = DEFAULT_NODE_THRESHOLD, DEFAULT_EDGE_THRESHOLD
             if self.remembered is not None:
                 node, edge = self.remembered.node_threshold, self.remembered.edge_threshold
-            with Horizontal(id="thresholds"):
-                yield Label("Graph: hide nodes under %")
-                yield Input(f"{node:g}", type="number", id="node")
-                yield Label("edges under %")
-                yield Input(f"{edge:g}", type="number", id="edge")
+            # Side by side; one under the other on a narrow screen.
+            with Vertical(id="thresholds"):
+                with Horizontal():
+                    yield Label("Graph: hide nodes under %")
+                    yield Input(f"{node:g}", type="number", id="node")
+                with Horizontal():
+                    yield Label("edges under %")
+                    yield Input(f"{edge:g}", type="number", id="edge")
             with RadioSet(id="scope") as scopes:
                 scopes.border_title = "Functions"
                 yield PlainRadioButton("the whole profile", value=True, id="whole")
