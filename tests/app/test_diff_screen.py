@@ -191,6 +191,23 @@ async def test_enter_shows_callers_and_callees_with_edge_diffs() -> None:
         assert screen.selected == _row_named(_diff(app), "build_report")
 
 
+async def test_the_edge_tables_share_the_height_by_what_they_hold() -> None:
+    # add_row has one caller and one callee: each table its header and row, and the
+    # callees the rest (when both are short); as the explorer's callers view does.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = _screen(app)
+        await pilot.press("slash", *"add_row", "enter", "enter")
+        await pilot.pause()
+        callers, callees = screen.edges.callers, screen.edges.callees
+        assert len(callers.edges) == 1
+        assert callers.region.height == 2
+        assert callees.region.height == screen.edges.region.height - 1 - 2
+        await pilot.resize_terminal(80, 40)
+        await pilot.pause()
+        assert callers.region.height == 2
+
+
 async def test_c_and_f_switch_views() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

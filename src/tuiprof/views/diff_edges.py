@@ -18,6 +18,7 @@ from tuiprof.model.diff_session import DiffSession
 from tuiprof.model.format import format_calls, format_time
 from tuiprof.model.matching import NONE
 from tuiprof.model.names import label
+from tuiprof.views.callers import split_heights
 from tuiprof.views.row_table import Column, RowTable
 from tuiprof.views.signed_strip import SIGNED_CSS, signed_row_strip
 
@@ -85,7 +86,11 @@ class EdgeDiffTable(RowTable):
 
 
 class DiffEdgesView(Vertical):
-    """The selected function, its callers above and its callees below."""
+    """The selected function, its callers above and its callees below.
+
+    The two tables share the height by what they hold, as the explorer's do
+    (:func:`~tuiprof.views.callers.split_heights`).
+    """
 
     DEFAULT_CSS = """
     DiffEdgesView { height: 1fr; }
@@ -119,6 +124,20 @@ class DiffEdgesView(Vertical):
         self.query_one("#edges-title", Static).update(f" {self.diff.label(row)}")
         self.callers.show_edges(self.diff.callers(row))
         self.callees.show_edges(self.diff.callees(row))
+        self._split()
+
+    def _split(self) -> None:
+        room = self.size.height - 1  # the title line
+        if room <= 0:
+            room = max(0, self.app.size.height - 5)  # not laid out yet: about the screen
+        heights = split_heights(len(self.callers.edges), len(self.callees.edges), room)
+        for table, height in zip((self.callers, self.callees), heights, strict=True):
+            wanted = "1fr" if height is None else str(height)
+            if str(table.styles.height) != wanted:
+                table.styles.height = wanted
+
+    def on_resize(self) -> None:
+        self._split()
 
     # What every view of the registry offers ----------------------------------
 
