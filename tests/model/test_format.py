@@ -9,6 +9,7 @@ from tuiprof.model.format import (
     format_count,
     format_duration_or_percent,
     format_percent,
+    format_share,
     format_time,
 )
 
@@ -32,6 +33,53 @@ from tuiprof.model.format import (
 )
 def test_format_time(seconds: float, text: str) -> None:
     assert format_time(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        # Rounding to the digits shown carries into the next unit or decade.
+        (0.99996, "1.000s"),
+        (0.00099996, "1.000ms"),
+        (9.99951e-7, "1.000µs"),
+        (9.99951e-6, "10.00µs"),
+        (9.99996, "10.00s"),
+        (99.9999, "100.0s"),
+        (999.96, "1000s"),
+        (0.0999996, "100.0ms"),
+        (-0.99996, "-1.000s"),
+        # and stops short of it
+        (0.99994, "999.9ms"),
+        (9.9994, "9.999s"),
+    ],
+)
+def test_a_time_rounds_before_its_unit_and_digits_are_chosen(seconds: float, text: str) -> None:
+    assert format_time(seconds) == text
+
+
+def test_every_time_has_four_significant_digits_or_fewer_below_a_thousand() -> None:
+    # Across every boundary of units and decades, just under and over.
+    for exponent in range(-7, 3):
+        for near in (0.99994, 0.99995, 0.999951, 0.99996, 1.0, 1.00004):
+            text = format_time(near * 10.0**exponent)
+            digits = text.rstrip("smµ").replace(".", "").lstrip("0")
+            assert len(digits) <= 4, text
+
+
+@pytest.mark.parametrize(
+    ("percent", "text"),
+    [
+        (9.9996, "10.0%"),
+        (99.96, "100.0%"),
+        (999.96, "1000%"),
+        (9.994, "9.99%"),
+        (-5.0, "-5.00%"),
+        (-0.001, "0.00%"),  # no sign on a figure that reads zero
+        (float("nan"), "?"),
+    ],
+)
+def test_a_share_rounds_before_its_digits_are_chosen(percent: float, text: str) -> None:
+    assert format_share(percent) == text
 
 
 def test_times_fit_the_table_columns() -> None:

@@ -21,6 +21,10 @@ def format_time(seconds: float) -> str:
         return "0"
     sign = "-" if seconds < 0 else ""
     value = abs(seconds)
+    if value < 1000:
+        # Rounded to the digits shown before the unit is chosen: 0.99996s is
+        # 1.000s, not 1000.0ms.
+        value = float(f"{value:.4g}")
     for scale, unit in _UNITS:
         if value >= scale:
             return f"{sign}{_digits(value / scale)}{unit}"
@@ -37,14 +41,24 @@ def format_total(seconds: float) -> str:
     return "0s" if seconds == 0 else format_time(seconds)
 
 
+_TIME_DIGITS = ((1000.0, 0), (100.0, 1), (10.0, 2), (0.0, 3))
+_SHARE_DIGITS = ((1000.0, 0), (10.0, 1), (0.0, 2))
+
+
 def _digits(value: float) -> str:
-    if value >= 1000:
-        return f"{value:.0f}"
-    if value >= 100:
-        return f"{value:.1f}"
-    if value >= 10:
-        return f"{value:.2f}"
-    return f"{value:.3f}"
+    return _fixed(value, _TIME_DIGITS)
+
+
+def _fixed(value: float, steps: tuple[tuple[float, int], ...]) -> str:
+    """``value`` (not negative) with the decimals of the first step it reaches, once
+    rounded: 9.9996 with ``_TIME_DIGITS`` is ``10.00``, not ``10.000``."""
+    for bigger, (least, decimals) in zip(((float("inf"), 0), *steps), steps, strict=False):
+        if value >= least:
+            text = f"{value:.{decimals}f}"
+            if float(text) >= bigger[0]:
+                return f"{value:.{bigger[1]}f}"
+            return text
+    return f"{value:.{steps[-1][1]}f}"
 
 
 def format_percent(part: float, whole: float) -> str:
@@ -56,12 +70,10 @@ def format_percent(part: float, whole: float) -> str:
 
 def format_share(percent: float) -> str:
     """A percentage: ``5.01%``, ``25.0%``, ``1234%`` (the digits of every percent shown)."""
-    size = abs(percent)
-    if size >= 1000:
-        return f"{percent:.0f}%"
-    if size >= 10:
-        return f"{percent:.1f}%"
-    return f"{percent:.2f}%"
+    if percent != percent:  # NaN
+        return "?"
+    text = _fixed(abs(percent), _SHARE_DIGITS)
+    return f"{'-' if percent < 0 and float(text) != 0 else ''}{text}%"
 
 
 def format_count(count: int) -> str:
