@@ -8,11 +8,12 @@ Every input problem ends here as one line on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Sequence
 
 from tuiprof import __version__
-from tuiprof.arguments import positive_int
+from tuiprof.arguments import Parser, positive_int
 from tuiprof.model.errors import ProfileError
 from tuiprof.model.names import visible
 
@@ -86,7 +87,7 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_open_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tuiprof",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -102,7 +103,7 @@ def build_open_parser() -> argparse.ArgumentParser:
 
 
 def build_stats_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tuiprof stats",
         description="Print a profile's functions as a table (or JSON), without the UI.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -132,7 +133,7 @@ def build_stats_parser() -> argparse.ArgumentParser:
 
 
 def build_export_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tuiprof export",
         description="Export a profile for KCachegrind (callgrind) or Graphviz (dot, svg, png).",
     )
@@ -170,7 +171,7 @@ def build_export_parser() -> argparse.ArgumentParser:
 
 
 def build_tree_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tuiprof tree",
         description="Print a profile's call tree (or JSON), without the UI.",
     )
@@ -202,9 +203,44 @@ def _percentage(text: str) -> float:
     return value
 
 
+OUTPUT_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EIO, errno.EBADF, errno.EFBIG, errno.EDQUOT, errno.EROFS}
+)
+"""What a failed write to standard output raises (a full disk, ``>/dev/full``, a closed
+descriptor): one line on stderr, not a traceback."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run tuiprof; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if sys.stdout is None and args[:1] != ["record"]:
+        # The shell closed it (`>&-`): every command but record prints there.
+        # record runs a program, which may well do without it.
+        _say_output_failed("it is closed")
+        return EXIT_INPUT
+    try:
+        return _flushed(_run(args))
+    except OSError as error:
+        if error.filename is not None or error.errno not in OUTPUT_ERRNOS:
+            raise
+        _say_output_failed(error.strerror or str(error))
+        _silence_stdout()
+        return EXIT_INPUT
+
+
+def _flushed(status: int) -> int:
+    """``status``, once what was printed has reached standard output (``--version``
+    into a full disk fails only here)."""
+    if sys.stdout is not None:
+        sys.stdout.flush()
+    return status
+
+
+def _say_output_failed(why: str) -> None:
+    print(f"tuiprof: cannot write to standard output: {why}", file=sys.stderr)
+
+
+def _run(args: list[str]) -> int:
     try:
         if args and args[0] == "stats":
             from tuiprof.report import run_stats

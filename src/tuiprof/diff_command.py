@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from tuiprof.arguments import positive_int
+from tuiprof.arguments import Parser, positive_int
 from tuiprof.ending import keep_until_exit
 from tuiprof.model.diff import Figures, Measure, ProfileDiff, Side, Status, diff_profiles
 from tuiprof.model.diff_format import format_change, format_signed_percent, format_signed_time
@@ -37,7 +37,7 @@ USAGE = "tuiprof diff BEFORE AFTER | tuiprof diff BEFORE... -- AFTER..."
 
 
 def build_diff_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tuiprof diff",
         usage=f"{USAGE} [options]",
         description=(
