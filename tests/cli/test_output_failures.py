@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,15 +34,16 @@ needs_dev_full = pytest.mark.skipif(
 )
 
 
-def run(args: list[str], **streams: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+def run(args: list[str], **streams: Any) -> subprocess.CompletedProcess[str]:
+    done: subprocess.CompletedProcess[str] = subprocess.run(
         [sys.executable, "-m", "tuiprof", *args],
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
         text=True,
         timeout=120,
-        **streams,  # type: ignore[call-overload]
+        **streams,
     )
+    return done
 
 
 @needs_dev_full
@@ -55,9 +57,7 @@ def test_a_full_standard_output_is_one_line_and_status_2(args: list[str]) -> Non
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="closes a descriptor in a POSIX child")
 @pytest.mark.parametrize("args", [*COMMANDS, ["export", TAYLOR, "-f", "dot"]], ids=" ".join)
-def test_a_closed_standard_output_is_one_line_and_status_2(
-    args: list[str], tmp_path: Path
-) -> None:
+def test_a_closed_standard_output_is_one_line_and_status_2(args: list[str], tmp_path: Path) -> None:
     done = run(args, stdout=None, cwd=tmp_path, preexec_fn=lambda: os.close(1))
     assert done.stderr == "tuiprof: cannot write to standard output: it is closed\n"
     assert done.returncode == 2
