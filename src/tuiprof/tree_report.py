@@ -17,7 +17,7 @@ from typing import TextIO
 from tuiprof.ending import keep_until_exit
 from tuiprof.export.scope import ScopeError, find_roots
 from tuiprof.model.calltree import CallTree, TreeNode
-from tuiprof.model.format import format_percent, format_time, format_total
+from tuiprof.model.format import format_count, format_percent, format_time, format_total
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.names import visible
 from tuiprof.model.partial_callees import PartialCallees
@@ -40,10 +40,12 @@ def run_tree(options: argparse.Namespace) -> int:
     for warning in profile.warnings:
         print(f"tuiprof: warning: {visible(warning)}", file=sys.stderr)
     if not profile.has_call_data:
-        # As `stats` does, line data alone is not an error: its tree is empty.
-        print("tuiprof: warning: line data only: no calls to make a tree of", file=sys.stderr)
-        _write(profile, [], options.json)
-        return EXIT_OK
+        # As `stats` does, line data alone is not an error; as in the explorer,
+        # each timed function is a root of its own.
+        print(
+            "tuiprof: warning: line data only: no calls, so each function is a root of its own",
+            file=sys.stderr,
+        )
     # Only nodes this big are opened, and a node holds at most its function:
     # the callees of these functions are all the outline needs (others are
     # found on demand, for the hot path's small end).
@@ -88,7 +90,7 @@ def node_figures(profile: Profile, node: TreeNode) -> tuple[str, str, str, str]:
     if node.estimated:
         calls = f"{node.ncalls:.2f}" if 0 < node.ncalls < 1 else str(round(node.ncalls))
     else:
-        calls = str(int(node.ncalls))
+        calls = format_count(int(node.ncalls))  # ? for line data alone, as in `stats`
     return (
         mark + calls,
         mark + format_time(node.tottime),

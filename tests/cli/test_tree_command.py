@@ -12,6 +12,7 @@ import pytest
 from tests.cli.test_loaders_bad_input import BAD_INPUTS, _with_timeout, assert_refused
 from tests.model.real_runs import record, write_scripts
 from tuiprof.cli import main
+from tuiprof.model.loaders import load_profile
 
 NODE_FIELDS = [
     "file",
@@ -182,10 +183,23 @@ def test_a_chain_100000_deep_is_written_without_recursion(
     assert out.endswith("]}" * n + "]}\n")
 
 
-def test_line_data_alone_gives_an_empty_tree(
+def test_line_data_alone_makes_each_function_a_root_of_its_own(
     samples: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["tree", str(samples / "taylor.lprof"), "--json"]) == 0
+    lprof = str(samples / "particles.lprof")
+    profile = load_profile([lprof])
+    assert main(["tree", lprof, "--json"]) == 0
     captured = capsys.readouterr()
-    assert json.loads(captured.out)["roots"] == []
+    roots = json.loads(captured.out)["roots"]
+    by_size = sorted(range(len(profile)), key=lambda fid: -profile.cumtime[fid])
+    assert [(r["name"], r["cumtime"]) for r in roots] == [
+        (profile.keys[fid][2], profile.cumtime[fid]) for fid in by_size
+    ]
+    assert all(r["children"] == [] and r["calls"] == -1 for r in roots)
     assert "line data only" in captured.err
+    assert main(["tree", lprof]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2].split()[0] == "?"  # unknown calls, as `stats` shows them
+    assert "Simulator.evolve" in lines[2]
+    assert main(["tree", lprof, "--root", "nosuch"]) == 2
+    assert "--root: no function matches 'nosuch'" in capsys.readouterr().err

@@ -266,3 +266,18 @@ def test_calls_from_a_caller_missing_from_the_file_enter_at_the_top(tmp_path: Pa
         roots = CallTree(profile).roots()
         assert [profile.keys[r.fid] for r in roots] == [MAIN, A]
         assert roots[1].estimated and roots[1].cumtime == pytest.approx(1.0)
+
+
+def test_line_data_alone_makes_each_function_a_root_without_children() -> None:
+    # .lprof files record no calls: every timed function stands on its own, largest
+    # first (the fallback for a profile of one big cycle showed only the largest).
+    samples = Path(__file__).resolve().parent.parent.parent / "sample_profiles"
+    profile = load_profile([str(samples / "particles.lprof")])
+    tree = CallTree(profile)
+    roots = tree.roots()
+    assert len(roots) == len(profile) == 6
+    cumtimes = [node.cumtime for node in roots]
+    assert cumtimes == sorted(cumtimes, reverse=True)
+    assert {node.fid for node in roots} == set(range(len(profile)))
+    assert all(tree.children(node) == [] and not node.estimated for node in roots)
+    assert [node.cumtime for node in roots] == sorted(profile.cumtime, reverse=True)

@@ -345,8 +345,12 @@ class Profile:
         make times negative). When every call has a caller (a profile of one
         big cycle), the function with the largest cumulative time stands in
         as the root.
+        Line data alone (``.lprof`` files) has no calls: every function is a
+        root of its own, largest first.
         Worked out once, with the callee index.
         """
+        if not self.has_call_data:
+            return sorted(range(len(self.keys)), key=lambda fid: (-abs(self.cumtime[fid]), fid))
         if not self._roots_counted:
             self.callee_index()
         if self._roots is not None:
