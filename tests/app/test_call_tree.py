@@ -243,3 +243,40 @@ async def test_reveal_goes_to_the_heaviest_node_not_the_first_shown(tmp_path: Pa
         assert node is not None
         assert [profile.keys[f][2] for f in node.path()] == ["main", "heavy", "shared", "leaf"]
         assert node.cumtime == pytest.approx(2.3 * 2.35 / 2.4)
+
+
+def chain_stats(length: int) -> dict[Key, Any]:
+    keys = [("deep.py", i + 1, f"step_{i}") for i in range(length)]
+    stats: dict[Key, Any] = {keys[0]: (1, 1, 1e-6, length * 1e-6, {})}
+    for i in range(1, length):
+        cum = (length - i) * 1e-6
+        stats[keys[i]] = (1, 1, 1e-6, cum, {keys[i - 1]: (1, 1, 1e-6, cum)})
+    return stats
+
+
+@pytest.mark.parametrize("width", [120, 80, 60, 40])
+async def test_a_deep_node_keeps_its_name_and_figures_at_every_width(
+    tmp_path: Path, width: int
+) -> None:
+    # 5,000 levels down: the indent gives way (the depth is written as a number)
+    # so that the name keeps room and the figures stay in their columns.
+    profile = make_profile(tmp_path, chain_stats(5000))
+    app = TreeApp(profile)
+    async with app.run_test(size=(width, 20)) as pilot:
+        view = app.query_one(CallTreeView)
+        await pilot.press("h")
+        await pilot.pause()
+        assert view.cursor_row == len(view.rows) - 1 == 4999
+        header = view.header_strip(width).text
+        line = view.row_strip(view.cursor_row, width, is_cursor=True).text
+        assert len(line) == width
+        assert "4999·" in line
+        assert "step_4999" in line  # the whole name
+        # the figures end where the header's titles end
+        assert line.rstrip()[-1] != " " and len(line.rstrip()) == len(header.rstrip())
+        node = view.cursor_node
+        assert node is not None
+        last = node_cells(profile, node)[view.shown_columns(width)[-1]]
+        assert line.rstrip().endswith(last)
+        shallow = view.row_strip(3, width, is_cursor=False).text
+        assert "step_3" in shallow and "·" not in shallow  # shallow rows are indented

@@ -31,6 +31,9 @@ from tuiprof.views.steps import run_step
 
 MAX_INDENT = 16
 """Levels indented; deeper rows show their depth as a number instead."""
+NAME_KEPT = 20
+"""Cells the indent leaves the name: on a narrow screen fewer levels are indented,
+and the depth is written as a number sooner."""
 
 FIGURE_COLUMNS = (("tottime", 10), ("cumtime", 10), ("%total", 8))
 """Title and cells (with one of space on the right) of each figure after the calls."""
@@ -173,7 +176,7 @@ class CallTreeView(CursorLinesView):
             _fit_right(cells[index], self.columns[index][1]) for index in self.shown_columns(width)
         )
         left_width = max(0, width - cell_len(figures))
-        indent, opener = self._tree_prefix(node)
+        indent, opener = self._tree_prefix(node, left_width)
         label = self.profile.label(node.fid)
         segments = [Segment(indent, base)]
         if node.recursive:
@@ -183,16 +186,23 @@ class CallTreeView(CursorLinesView):
             segments.append(Segment(f"{RECURSION} ", marker_style))
         else:
             segments.append(Segment(opener, base))
-        used = cell_len(indent) + 2
-        segments.append(Segment(fit(fit_label(label, left_width - used), left_width - used), base))
-        segments.append(Segment(figures, figure_style))
-        return Strip(segments).crop_extend(0, width, base)
+        room = max(0, left_width - cell_len(indent) - 2)
+        segments.append(Segment(fit(fit_label(label, room), room), base))
+        # The figures keep their columns even when the prefix fills the room.
+        left = Strip(segments).crop_extend(0, left_width, base)
+        return Strip([*left, Segment(figures, figure_style)]).crop_extend(0, width, base)
 
-    def _tree_prefix(self, node: TreeNode) -> tuple[str, str]:
+    def _tree_prefix(self, node: TreeNode, room: int) -> tuple[str, str]:
+        """The indent (with the depth as a number when not every level is indented) and
+        the opener, leaving the name :data:`NAME_KEPT` of the ``room`` cells."""
         depth = node.depth
-        indent = " " + "  " * min(depth, MAX_INDENT)
-        if depth > MAX_INDENT:
-            indent += f"{depth}·"
+        levels = min(MAX_INDENT, max(0, (room - 3 - NAME_KEPT) // 2))
+        if depth <= levels:
+            indent = " " + "  " * depth
+        else:
+            number = f"{depth}·"
+            levels = min(MAX_INDENT, max(0, (room - 3 - NAME_KEPT - len(number)) // 2))
+            indent = " " + "  " * levels + number
         if self.rows.is_expanded(node):
             return indent, "▾ "
         if self.call_tree.has_children(node):
