@@ -181,7 +181,29 @@ async def test_no_match_says_so(small: Profile) -> None:
         table = table_of(app)
         assert table.row_count() == 0
         assert "no function matches" in table.empty_message()
-        assert session_of(app).selected is not None  # the last selection stays
+        # The table's cursor is the selection: on no row, no function (the top
+        # row of a shorter filter typed on the way was never chosen).
+        assert session_of(app).selected is None
+        await pilot.press("c")
+        assert app.screen.view == "callers"
+        assert session_of(app).selected is None
+        assert session_of(app).history.current is None
+        await pilot.press("f", "slash", "escape")
+        assert table.row_count() == len(small)
+        assert session_of(app).selected == table.highlighted is not None
+
+
+async def test_a_new_filter_in_the_same_row_selects_its_function(small: Profile) -> None:
+    # The cursor stays in row 0 while the function there changes: no cursor
+    # message, yet the selection follows.
+    app = TuiprofApp(small)
+    async with app.run_test() as pilot:
+        table = table_of(app)
+        await pilot.press("slash", *"walk", "enter")
+        assert table.cursor_row == 0
+        assert session_of(app).selected == table.highlighted
+        await pilot.press("slash", "escape")
+        assert session_of(app).selected == table.highlighted
 
 
 async def test_hide_toggles(small: Profile) -> None:

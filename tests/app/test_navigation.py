@@ -208,3 +208,35 @@ async def test_a_function_with_many_callers(tmp_path: Path) -> None:
         assert len(view.callers.edges) == 10_000
         await pilot.press("end")
         assert view.callers.cursor_row == 9_999
+
+
+async def test_the_tree_node_under_the_cursor_is_the_selection(small: Profile) -> None:
+    # As in the table and the icicle: `c`, `s` and `g` act on the node the cursor is
+    # on, without a history step (enter makes one).
+    from tuiprof.views.call_tree import CallTreeView
+
+    app = TuiprofApp(small)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        tree = app.screen.query_one(CallTreeView)
+        await pilot.press("h")
+        await pilot.pause()
+        await pilot.press("up")
+        await pilot.pause()
+        node = tree.cursor_node
+        assert node is not None
+        history = session_of(app).history.current
+        assert session_of(app).selected == node.fid
+        await pilot.press("c")
+        await pilot.pause()
+        subject = app.screen.query_one(CallersView)
+        assert subject.fid == node.fid
+        assert session_of(app).history.current == history  # moving is no history step
+        await pilot.press("t", "down")
+        await pilot.pause()
+        below = tree.cursor_node
+        assert below is not None and below.fid != node.fid
+        await pilot.press("g")
+        await pilot.pause()
+        assert session_of(app).selected == below.fid

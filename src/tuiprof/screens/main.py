@@ -162,7 +162,9 @@ class MainScreen(ViewsScreen[Session]):
         do: while the table is on screen, its cursor is the selection.
         """
         highlighted = self.table.highlighted
-        if highlighted is not None and (self.view == "functions" or self.session.selected is None):
+        if self.view == "functions":
+            self.session.select(highlighted)  # None: a filter that matches nothing
+        elif highlighted is not None and self.session.selected is None:
             self.session.select(highlighted)
 
     def go_to(self, fid: int | None) -> None:
@@ -195,6 +197,11 @@ class MainScreen(ViewsScreen[Session]):
 
     @on(FunctionTable.QueryChanged)
     def _query_changed(self) -> None:
+        # A new filter or order can leave the cursor on another function, in
+        # the same row (no cursor message), or on none: the table's cursor is
+        # the selection, and a filter matching nothing selects nothing.
+        if self.view == "functions":
+            self.session.select(self.table.highlighted)
         self.refresh_status()
 
     @on(FunctionTable.HeaderClicked)

@@ -18,7 +18,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tuiprof.actions import bindings_for
-from tuiprof.messages import FunctionChosen
+from tuiprof.messages import FunctionChosen, FunctionHighlighted
 from tuiprof.model.calltree import TreeNode
 from tuiprof.model.format import format_percent, format_time
 from tuiprof.model.names import fit_label
@@ -272,6 +272,11 @@ class CallTreeView(CursorLinesView):
         last = self.rows.apply(plan)
         self.rows_changed()
         self.move_cursor(last)
+
+    def cursor_moved(self, row: int) -> None:
+        # The node under the cursor is the selected function, as in the table and
+        # the icicle: `s`, `c` and `g` show it (enter also makes it a history step).
+        self.post_message(FunctionHighlighted(self.session, self.rows.rows[row].fid))
 
     def row_chosen(self, row: int) -> None:
         self.post_message(FunctionChosen(self.session, self.rows.rows[row].fid))
