@@ -16,6 +16,7 @@ from tests.app.conftest import (
     PARSE,
     RENDER,
     WALK,
+    main_of,
     session_of,
     write_profile,
 )
@@ -185,7 +186,7 @@ async def test_no_match_says_so(small: Profile) -> None:
         # row of a shorter filter typed on the way was never chosen).
         assert session_of(app).selected is None
         await pilot.press("c")
-        assert app.screen.view == "callers"
+        assert main_of(app).view == "callers"
         assert session_of(app).selected is None
         assert session_of(app).history.current is None
         await pilot.press("f", "slash", "escape")
