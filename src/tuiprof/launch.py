@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,18 @@ def _total_size(paths: Sequence[str]) -> int:
     return total
 
 
+EXIT_NO_TERMINAL = 2
+
+
+def on_a_terminal() -> bool:
+    """Whether standard input and output are both a terminal, as the explorer needs."""
+    streams = (sys.__stdin__, sys.__stdout__)
+    try:
+        return all(stream is not None and stream.isatty() for stream in streams)
+    except (ValueError, OSError):
+        return False
+
+
 def run_explorer(options: argparse.Namespace, *, recording: Recording | None = None) -> int:
     """Open the explorer on ``options.files``; the exit status.
 
@@ -72,6 +85,14 @@ def run_explorer(options: argparse.Namespace, *, recording: Recording | None = N
         check_inputs(paths)
     else:
         profile = load_profile(paths)
+    if not on_a_terminal():
+        # Without one the screen would wait for keys that never come.
+        print(
+            "tuiprof: the explorer needs a terminal (standard input and output); "
+            "for a report in a pipe or a file, use tuiprof stats or tuiprof tree",
+            file=sys.stderr,
+        )
+        return EXIT_NO_TERMINAL
 
     from tuiprof.app import TuiprofApp
     from tuiprof.export.atomic import install_signal_cleanup

@@ -88,3 +88,36 @@ def test_a_reader_that_leaves_early_is_still_success() -> None:
     reader.stdout.close()
     assert reader.wait(timeout=120) == 0
     assert reader.stderr is not None and reader.stderr.read() == ""
+
+
+@pytest.mark.parametrize("stdin_tty", [False, True])
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_the_explorer_without_a_terminal_is_refused_at_once(
+    stdin_tty: bool, tmp_path: Path
+) -> None:
+    # It would wait for keys that never come (killed by a timeout, writing escape
+    # codes into the pipe); a bad file is still named first.
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        stdin = follower if stdin_tty else subprocess.DEVNULL
+        done = subprocess.run(
+            [sys.executable, "-m", "tuiprof", TAYLOR],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == (
+        "tuiprof: the explorer needs a terminal (standard input and output); "
+        "for a report in a pipe or a file, use tuiprof stats or tuiprof tree\n"
+    )
+    missing = run([str(tmp_path / "nosuch.prof")], stdout=subprocess.PIPE)
+    assert missing.returncode == 2
+    assert missing.stderr == f"tuiprof: {tmp_path / 'nosuch.prof'}: no such file\n"

@@ -349,11 +349,11 @@ def _interrupts_ignored() -> Iterator[None]:
 
 
 def _on_a_terminal() -> bool:
-    streams = (sys.__stdin__, sys.__stdout__)
-    try:
-        return all(stream is not None and stream.isatty() for stream in streams)
-    except (ValueError, OSError):
-        return False
+    # Imported once the program has run: the explorer's modules (asyncio among
+    # them) must not be imported ahead of the program's own imports.
+    from tuiprof.launch import on_a_terminal
+
+    return on_a_terminal()
 
 
 def _open_explorer(outputs: Outputs, recording: Recording) -> None:
