@@ -54,7 +54,11 @@ def run_tree(options: argparse.Namespace) -> int:
     tree = CallTree(profile, PartialCallees(profile, big))
     keep_until_exit(tree)
     try:
-        tops = [tree.under(find_top(profile, options.root))] if options.root else tree.roots()
+        tops = (
+            [tree.under(find_top(profile, options.root))]
+            if options.root is not None
+            else tree.roots()
+        )
     except ScopeError as error:
         print(f"tuiprof: {visible(str(error))}", file=sys.stderr)
         return EXIT_INPUT

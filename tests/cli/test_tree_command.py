@@ -149,6 +149,17 @@ def test_a_root_that_matches_nothing_is_one_line(
     assert "no_such_function" in captured.err
 
 
+@pytest.mark.parametrize("text", ["", " "])
+def test_an_empty_root_is_refused_as_the_export_refuses_it(
+    runs: dict[str, Path], text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An empty --root printed the whole tree (the text was taken for no option).
+    assert main(["tree", str(runs["app"]), "--root", text]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "tuiprof: --root: empty function name\n"
+
+
 @pytest.mark.parametrize("args", [["--depth", "0"], ["--min-percent", "-1"], ["--depth", "x"]])
 def test_bad_options_exit_2(
     runs: dict[str, Path], args: list[str], capsys: pytest.CaptureFixture[str]
