@@ -107,6 +107,29 @@ async def test_existing_file_asks_first(cprofile_file: Path) -> None:
         assert app.results[0] is not None and app.results[0].force
 
 
+@pytest.mark.parametrize("target", ["folder", "input"])
+async def test_a_target_that_cannot_be_replaced_is_said_before_any_question(
+    cprofile_file: Path, target: str
+) -> None:
+    # An existing folder was asked about ("exists. Overwrite it?"), then refused.
+    path = cprofile_file.parent / "out.callgrind"
+    if target == "folder":
+        path.mkdir()
+        expected = "is a folder"
+    else:
+        path = cprofile_file
+        expected = "is an input"
+    _, app = make_dialog(cprofile_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.dialog.query_one("#path", Input).value = str(path)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)  # no question: the reason
+        assert expected in str(app.dialog.query_one("#error", Label).render())
+        assert app.results == []
+
+
 async def test_subtree_scope_and_error_stays_open(cprofile_file: Path) -> None:
     profile = load_profile([str(cprofile_file)])
     fib = next(i for i, key in enumerate(profile.keys) if key[2] == "fib")

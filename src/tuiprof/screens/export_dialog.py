@@ -29,7 +29,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from tuiprof.actions import bindings_for
-from tuiprof.export.atomic import ExportError
+from tuiprof.export.atomic import ExportError, check_target
 from tuiprof.export.dot import DEFAULT_EDGE_THRESHOLD, DEFAULT_NODE_THRESHOLD
 from tuiprof.export.request import (
     ExportChoices,
@@ -274,6 +274,13 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         try:
             request = self.request()
         except ValueError as error:
+            self._show_error(str(error))
+            return
+        try:
+            # A folder, a missing folder, an input of the export: said before any
+            # question (overwrite a folder?) is asked.
+            check_target(request.path, force=True, inputs=self.profile.files)
+        except ExportError as error:
             self._show_error(str(error))
             return
         named = suffix_conflict(request.path, request.format)
