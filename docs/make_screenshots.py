@@ -228,6 +228,10 @@ async def diff_shot(name: str, keys: Sequence[str]) -> Path:
     return path
 
 
+TREE_LINES_SHOWN = 8
+"""docs/call-tree.md quotes the command, the heading and the first six rows of tree.txt."""
+
+
 def write_tree() -> Path:
     """``tuiprof tree`` on a sample, for docs/call-tree.md."""
     args = [sample("bottlenecks.prof"), "--depth", "6"]
@@ -260,7 +264,36 @@ async def make_all() -> list[Path]:
         ]
     made.append(write_stats())
     made.append(write_tree())
+    made.extend(embed_outputs())
     return made
+
+
+EMBEDDED = (("commands.md", "stats.txt", None), ("call-tree.md", "tree.txt", TREE_LINES_SHOWN))
+"""Where the guide quotes the text outputs: the page, the output, how many lines of it."""
+
+
+def embed_outputs() -> list[Path]:
+    """Quote the text outputs in the guide's pages, so that the pages never drift from them."""
+    changed = []
+    for page, output, keep in EMBEDDED:
+        path = ROOT / "docs" / page
+        text = path.read_text(encoding="utf-8")
+        new = embedded(text, (OUT / output).read_text(encoding="utf-8"), keep)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
+def embedded(page: str, output: str, keep: int | None) -> str:
+    """``page`` with the code block that quotes ``output`` (found by its first line, the
+    command) holding its first ``keep`` lines (all with None, else ``…`` after them)."""
+    lines = output.splitlines()
+    shown = lines if keep is None or keep >= len(lines) else [*lines[:keep], "…"]
+    page_lines = page.split("\n")
+    start = page_lines.index(lines[0])
+    end = page_lines.index(page_lines[start - 1][:3], start)  # the closing fence
+    return "\n".join([*page_lines[:start], *shown, *page_lines[end:]])
 
 
 def main() -> int:

@@ -1,0 +1,57 @@
+"""The guide quotes tuiprof's text outputs as they are today (made by docs/make_screenshots.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def shots() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "make_screenshots", ROOT / "docs" / "make_screenshots.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_screenshots"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_stats_and_tree_outputs_are_today_s(shots: ModuleType) -> None:
+    # The samples are committed, so their outputs are fixed: a change of format
+    # (or of the samples) must come with the outputs remade.
+    for output, args, command in (
+        ("stats.txt", ["sample_profiles/taylor.prof", "--limit", "8"], "stats"),
+        ("tree.txt", ["sample_profiles/bottlenecks.prof", "--depth", "6"], "tree"),
+    ):
+        text = (ROOT / "docs" / "screenshots" / output).read_text(encoding="utf-8")
+        now = shots.stats_output(args, ROOT, command)
+        assert now in text, (
+            f"docs/screenshots/{output} is out of date: run docs/make_screenshots.py"
+        )
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_the_pages_quote_the_outputs_in_full(shots: ModuleType, index: int) -> None:
+    page, output, keep = shots.EMBEDDED[index]
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    quoted = (ROOT / "docs" / "screenshots" / output).read_text(encoding="utf-8")
+    assert shots.embedded(text, quoted, keep) == text, f"docs/{page} quotes an old {output}"
+    assert quoted.splitlines()[1] in text
+
+
+def test_embedding_replaces_only_the_block(shots: ModuleType) -> None:
+    page = "intro\n\n```text\n$ tuiprof x\nold\nolder\n```\n\nafter\n"
+    assert shots.embedded(page, "$ tuiprof x\nnew\n", None) == (
+        "intro\n\n```text\n$ tuiprof x\nnew\n```\n\nafter\n"
+    )
+    assert shots.embedded(page, "$ tuiprof x\na\nb\nc\n", 2) == (
+        "intro\n\n```text\n$ tuiprof x\na\n…\n```\n\nafter\n"
+    )
