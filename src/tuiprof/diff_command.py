@@ -103,6 +103,10 @@ def _percent(text: str) -> float:
     return value
 
 
+_NO_FILE = "\0"
+"""Stands for the end of the before side's files while they are parsed (no path holds it)."""
+
+
 def parse_diff_args(args: Sequence[str]) -> argparse.Namespace:
     """Parse ``tuiprof diff`` arguments into options with ``before`` and ``after`` file lists."""
     parser = build_diff_parser()
@@ -113,7 +117,12 @@ def parse_diff_args(args: Sequence[str]) -> argparse.Namespace:
         split = args.index("--")
         if not args[split + 1 :]:
             parser.error("no files after --: the after side is empty")
-        options = parser.parse_args(args[:split])
+        # A mark after a -- of its own: argparse's "required: FILE" would not say
+        # which side is missing.
+        options = parser.parse_args([*args[:split], "--", _NO_FILE])
+        options.files.remove(_NO_FILE)
+        if not options.files:
+            parser.error("no files before --: the before side is empty")
         later = parser.parse_args(args[split + 1 :])
         defaults = parser.parse_args(["-"])
         for name, value in vars(later).items():
@@ -165,6 +174,13 @@ def run_diff(options: argparse.Namespace, out: TextIO | None = None) -> int:
     for side, profile in (("before", before), ("after", after)):
         for warning in profile.warnings:
             print(f"tuiprof: warning: {side}: {warning}", file=sys.stderr)
+    if options.normalize and not (before.total_time and after.total_time):
+        empty = "before" if not before.total_time else "after"
+        print(
+            f"tuiprof: warning: --normalize: the {empty} side's total time is 0: "
+            "the times are compared unscaled",
+            file=sys.stderr,
+        )
     if before.has_call_data != after.has_call_data:
         lines_only = "after" if before.has_call_data else "before"
         print(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +66,13 @@ def test_a_missing_source_root_is_one_line(capsys: pytest.CaptureFixture[str]) -
     assert main(["stats", "x.prof", "--source-root", "/no/such/folder"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["tuiprof: --source-root: /no/such/folder: no such folder"]
+
+
+def test_a_source_root_that_is_a_file_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "app.py"
+    file.write_text("")
+    assert main(["stats", "x.prof", "--source-root", str(file)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"tuiprof: --source-root: {file}: not a folder"]

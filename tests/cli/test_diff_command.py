@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import marshal
 import pstats
 import re
 from pathlib import Path
@@ -221,6 +222,27 @@ def test_sides_of_several_files_split_at_double_dash(
     assert status == 2 and "separate the two sides" in err
     status, _, err = run([str(before), "--"], capsys)
     assert status == 2 and "after side is empty" in err
+    for args in (["--", str(before), str(after)], ["--sort", "cumtime", "--", str(after)]):
+        status, _, err = run(args, capsys)
+        assert status == 2 and "no files before --: the before side is empty" in err
+    document = diff_json(["--sort", "cumtime", str(before), "--", str(after)], capsys)
+    assert document["before"]["files"] == [str(before)]
+
+
+def test_normalize_with_a_side_of_no_time_warns_and_compares_unscaled(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before, after = profiled_change(tmp_path)
+    empty = tmp_path / "empty.prof"
+    empty.write_bytes(marshal.dumps({}))
+    for sides, which in (([empty, after], "before"), ([before, empty], "after")):
+        status, out, err = run([*map(str, sides), "--normalize", "--json"], capsys)
+        assert status == 0
+        assert (
+            f"tuiprof: warning: --normalize: the {which} side's total time is 0: "
+            "the times are compared unscaled"
+        ) in err
+        assert json.loads(out)["before"]["scale"] == 1
 
 
 def test_a_side_of_line_data_alone_is_a_warning(

@@ -275,3 +275,25 @@ def test_caller_records_checked_late_and_good(cprofile_file: Path) -> None:
             export_profile(profile, ExportRequest(export_format, path))
             texts.append(path.read_text())
         assert texts[0] == texts[1]
+
+
+def test_a_file_where_the_folder_should_be(
+    cprofile_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = listing(cprofile_file.parent)
+    target = cprofile_file / "out.dot"  # the profile is a file, not a folder
+    status, _, err = run(capsys, str(cprofile_file), "-f", "dot", "-o", str(target))
+    assert status == 2
+    assert err == f"tuiprof: {target}: not a folder: {cprofile_file}\n"
+    assert listing(cprofile_file.parent) == before
+
+
+@pytest.mark.parametrize("output", ["", " "])
+def test_an_empty_output_path_is_refused(
+    cprofile_file: Path, capsys: pytest.CaptureFixture[str], output: str
+) -> None:
+    # It fell back to the default name, writing where nobody asked.
+    before = listing(cprofile_file.parent)
+    status, out, err = run(capsys, str(cprofile_file), "-f", "dot", "-o", output)
+    assert (status, out, err) == (2, "", "tuiprof: --output: empty path\n")
+    assert listing(cprofile_file.parent) == before

@@ -83,7 +83,8 @@ def check_target(path: Path, *, force: bool, inputs: Iterable[str | Path] = ()) 
         if path.is_dir():
             raise _fail(path, "is a folder")
         if not folder.is_dir():
-            raise _fail(path, f"no such folder: {visible(str(folder))}")
+            problem = "not a folder" if folder.exists() else "no such folder"
+            raise _fail(path, f"{problem}: {visible(str(folder))}")
         if not (path.exists() or path.is_symlink()):
             return
     except OSError as error:  # a name too long, a loop of symbolic links

@@ -35,7 +35,10 @@ def run_export(options: argparse.Namespace) -> int:
     """
     profile = load_profile(options.files)
     export_format = ExportFormat(options.format)
-    if options.output:
+    if options.output is not None:
+        if not options.output.strip():
+            print("tuiprof: --output: empty path", file=sys.stderr)
+            return EXIT_PROBLEM
         path = Path(options.output)
     else:
         path = default_output(options.files[0], export_format)

@@ -78,8 +78,9 @@ class ProfileDiff:
 
     @property
     def scale(self) -> float:
-        """The factor applied to the before side's times (1 unless normalized)."""
-        if self.normalize and self.before.total_time:
+        """The factor applied to the before side's times (1 unless normalized, or when
+        either total is 0: there is no factor that makes them match)."""
+        if self.normalize and self.before.total_time and self.after.total_time:
             return self.after.total_time / self.before.total_time
         return 1.0
 

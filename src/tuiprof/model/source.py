@@ -94,7 +94,8 @@ def check_source_roots(roots: Sequence[str]) -> list[str]:
     """``--source-root`` options, each an existing folder; a :class:`ProfileError` otherwise."""
     for root in roots:
         if not os.path.isdir(root):
-            raise ProfileError("--source-root", f"{root}: no such folder")
+            problem = "not a folder" if os.path.exists(root) else "no such folder"
+            raise ProfileError("--source-root", f"{root}: {problem}")
     return list(roots)
 
 
