@@ -48,6 +48,12 @@ def test_a_text_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "text file" in capsys.readouterr().err
 
 
+@pytest.fixture(autouse=True)
+def _in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    # These run the command as from a terminal (the tests' own streams are not one).
+    monkeypatch.setattr(launch, "on_a_terminal", lambda: True)
+
+
 def _fake_run(apps: list[TuiprofApp]) -> Any:
     def run(self: TuiprofApp, **kwargs: Any) -> int:
         apps.append(self)

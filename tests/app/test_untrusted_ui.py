@@ -10,7 +10,7 @@ import pytest
 
 from tests.app.conftest import write_profile
 from tuiprof import app as app_module
-from tuiprof import cli
+from tuiprof import cli, launch
 from tuiprof.app import LoadingScreen, TuiprofApp
 from tuiprof.model.loaders import load_profile
 from tuiprof.model.profile import Profile
@@ -104,6 +104,7 @@ def test_an_exception_inside_the_app_exits_non_zero(
         raise RuntimeError("a bug in a view")
 
     monkeypatch.setattr(TuiprofApp, "on_mount", broken_mount)
+    monkeypatch.setattr(launch, "on_a_terminal", lambda: True)
     monkeypatch.setattr(TuiprofApp, "run", lambda self, **kw: run(self, headless=True))
     assert cli.main([str(path)]) == 1
     assert "a bug in a view" in capsys.readouterr().err

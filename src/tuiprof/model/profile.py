@@ -345,9 +345,7 @@ class Profile:
         make times negative). When every call has a caller (a profile of one
         big cycle), the function with the largest cumulative time stands in
         as the root.
-        Line data alone (``.lprof`` files) has no calls: every function is a
-        root of its own, largest first.
-        Worked out once, with the callee index.
+        Line data alone has no calls: each function is a root. Worked out once.
         """
         if not self.has_call_data:
             return sorted(range(len(self.keys)), key=lambda fid: (-abs(self.cumtime[fid]), fid))
