@@ -55,3 +55,48 @@ def test_embedding_replaces_only_the_block(shots: ModuleType) -> None:
     assert shots.embedded(page, "$ tuiprof x\na\nb\nc\n", 2) == (
         "intro\n\n```text\n$ tuiprof x\na\n…\n```\n\nafter\n"
     )
+
+
+def _json_block(page: str, after: str) -> str:
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    start = text.index("```json\n", text.index(after)) + len("```json\n")
+    return text[start : text.index("```", start)]
+
+
+def test_the_stats_json_example_is_today_s(shots: ModuleType) -> None:
+    import json
+
+    quoted = json.loads(_json_block("commands.md", "### The JSON document"))
+    now = json.loads(
+        shots.stats_output(["sample_profiles/taylor.prof", "--json", "--limit", "1"], ROOT)
+    )
+    assert quoted["total_time"] == now["total_time"]
+    (shown,) = quoted["functions"]
+    (real,) = now["functions"]
+    assert {k: v for k, v in shown.items() if k != "callers"} == {
+        k: v for k, v in real.items() if k != "callers"
+    }
+    assert all(caller in real["callers"] for caller in shown["callers"])
+
+
+def test_the_diff_json_example_holds_today_s_figures(shots: ModuleType) -> None:
+    import json
+
+    block = _json_block("diff.md", "### JSON").replace(", ...}", "}").replace("  ...\n", "")
+    quoted = json.loads(block.replace("}},\n ]}", "}}\n ]}"))
+    now = json.loads(
+        shots.stats_output(
+            ["sample_profiles/diff/before.prof", "sample_profiles/diff/after.prof", "--json"],
+            ROOT,
+            "diff",
+        )
+    )
+    for side in ("before", "after"):
+        assert quoted[side] == now[side]
+    assert quoted["total_delta"] == now["total_delta"]
+    by_name = {function["name"]: function for function in now["functions"]}
+    for function in quoted["functions"]:
+        real = by_name[function["name"]]
+        for part in ("before", "after", "delta"):
+            if function[part] is not None:
+                assert function[part].items() <= real[part].items(), (function["name"], part)
