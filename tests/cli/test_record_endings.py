@@ -8,12 +8,15 @@ same, tuiprof's own lines aside.
 
 from __future__ import annotations
 
+import os
 import signal
 from pathlib import Path
 
 import pytest
 
 from tests.cli.test_record import python, record, tuiprof_lines, write
+
+POSIX_ONLY = pytest.mark.skipif(os.name != "posix", reason="POSIX statuses are one byte")
 
 ENDINGS = """\
 import atexit
@@ -36,6 +39,8 @@ if how == "true":
     sys.exit(True)
 if how == "negative":
     sys.exit(-1)
+if how == "over-a-byte":
+    sys.exit(300)
 if how == "raise-message":
     raise SystemExit("x")
 if how == "several-args":
@@ -112,6 +117,9 @@ def test_the_program_ends_as_under_python(tmp_path: Path, how: str, dash_m: bool
         ("true", 1, "", "exit 1"),
         ("three", 3, "", "exit 3"),
         ("none", 0, "", "exit 0"),
+        # the status the shell sees, not the number given to sys.exit
+        pytest.param("over-a-byte", 44, "", "exit 44", marks=POSIX_ONLY),
+        pytest.param("negative", 255, "", "exit 255", marks=POSIX_ONLY),
         ("keyboard-interrupt", -signal.SIGINT, None, "interrupted"),
     ],
 )

@@ -148,7 +148,9 @@ def run(
     except SystemExit as leaving:
         seconds = _since(start)
         status = _exit_status(leaving)  # prints a message: once
-        return Ending(status, f"exit {status}", seconds)
+        # As the shell sees it: a POSIX status is one byte (sys.exit(300) is 44).
+        seen = status & 0xFF if os.name == "posix" else status
+        return Ending(status, f"exit {seen}", seconds)
     except KeyboardInterrupt as error:
         seconds = _since(start)
         _print_uncaught(error)
