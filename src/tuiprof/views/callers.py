@@ -174,6 +174,25 @@ def split_heights(callers: int, callees: int, room: int) -> tuple[int | None, in
     return None, None
 
 
+def share_height(
+    view: Widget,
+    tables: tuple[Widget, Widget],
+    rows: tuple[int, int],
+    *,
+    chrome: int,
+    screen_chrome: int,
+) -> None:
+    """Give ``tables``, of ``rows`` rows, the height of ``view`` less ``chrome`` rows, by
+    :func:`split_heights`; before ``view`` is laid out, the screen's less ``screen_chrome``."""
+    room = view.size.height - chrome
+    if room <= 0:
+        room = max(0, view.app.size.height - screen_chrome)
+    for table, height in zip(tables, split_heights(*rows, room), strict=True):
+        wanted = "1fr" if height is None else str(height)
+        if str(table.styles.height) != wanted:
+            table.styles.height = wanted
+
+
 class CallersView(Vertical):
     """The selected function, its callers above, its callees below.
 
@@ -246,14 +265,9 @@ class CallersView(Vertical):
         )
 
     def _split(self) -> None:
-        room = self.size.height - 3  # the subject line and the two titles
-        if room <= 0:
-            room = max(0, self.app.size.height - 8)  # not laid out yet: about the screen
-        heights = split_heights(len(self.callers.edges), len(self.callees.edges), room)
-        for table, height in zip((self.callers, self.callees), heights, strict=True):
-            wanted = "1fr" if height is None else str(height)
-            if str(table.styles.height) != wanted:
-                table.styles.height = wanted
+        # The subject line and the two titles; before the layout, about the screen.
+        rows = (len(self.callers.edges), len(self.callees.edges))
+        share_height(self, (self.callers, self.callees), rows, chrome=3, screen_chrome=8)
 
     def on_resize(self) -> None:
         self._split()

@@ -18,7 +18,7 @@ from tuiprof.model.diff_session import DiffSession
 from tuiprof.model.format import format_calls, format_time
 from tuiprof.model.matching import NONE
 from tuiprof.model.names import label
-from tuiprof.views.callers import split_heights
+from tuiprof.views.callers import share_height
 from tuiprof.views.row_table import Column, RowTable
 from tuiprof.views.signed_strip import SIGNED_CSS, signed_row_strip
 
@@ -89,7 +89,7 @@ class DiffEdgesView(Vertical):
     """The selected function, its callers above and its callees below.
 
     The two tables share the height by what they hold, as the explorer's do
-    (:func:`~tuiprof.views.callers.split_heights`).
+    (:func:`~tuiprof.views.callers.share_height`).
     """
 
     DEFAULT_CSS = """
@@ -127,14 +127,9 @@ class DiffEdgesView(Vertical):
         self._split()
 
     def _split(self) -> None:
-        room = self.size.height - 1  # the title line
-        if room <= 0:
-            room = max(0, self.app.size.height - 5)  # not laid out yet: about the screen
-        heights = split_heights(len(self.callers.edges), len(self.callees.edges), room)
-        for table, height in zip((self.callers, self.callees), heights, strict=True):
-            wanted = "1fr" if height is None else str(height)
-            if str(table.styles.height) != wanted:
-                table.styles.height = wanted
+        # The title line; before the layout, about the screen.
+        rows = (len(self.callers.edges), len(self.callees.edges))
+        share_height(self, (self.callers, self.callees), rows, chrome=1, screen_chrome=5)
 
     def on_resize(self) -> None:
         self._split()
