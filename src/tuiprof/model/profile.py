@@ -344,15 +344,15 @@ class Profile:
         share, :meth:`root_share`, of its cumulative time; calibration can
         make times negative). When every call has a caller (a profile of one
         big cycle), the function with the largest cumulative time stands in
-        as the root.
-        Line data alone has no calls: each function is a root. Worked out once.
+        as the root. Line data alone has no calls: each function is a root.
         """
-        if not self.has_call_data:
-            return sorted(range(len(self.keys)), key=lambda fid: (-abs(self.cumtime[fid]), fid))
-        if not self._roots_counted:
-            self.callee_index()
         if self._roots is not None:
             return list(self._roots)
+        if not self.has_call_data:
+            self._roots = sorted(range(len(self.keys)), key=lambda f: (-abs(self.cumtime[f]), f))
+            return list(self._roots)
+        if not self._roots_counted:
+            self.callee_index()
         unaccounted = self._unaccounted
         roots = [
             fid
